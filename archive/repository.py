@@ -1,0 +1,282 @@
+"""The archive's repository API: the only code that writes the database."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from archive.db import Database
+from archive.extract import Extraction
+from archive.models import Alias, Article, CrawlRun, Page, Revision, Source, utcnow
+from archive.urls import canonicalize, same_site
+from archive.warc import WarcPointer
+from newsarchive.errors import NotFoundError
+
+ARTICLE_JSON_KEYS = ("id", "url", "canonical_url", "source", "title", "authors", "published", "modified",
+                     "language", "tags", "description", "text", "word_count", "fetched_at")
+
+
+def content_hash(title: str, text: str) -> str:
+    normalized = re.sub(r"\s+", " ", f"{title}\n{text}").strip().lower()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """The JSON shape of `show --json` and `export` (a contract)."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "source": article.source.name,
+        "title": article.title,
+        "authors": list(article.authors or []),
+        "published": iso(article.published),
+        "modified": iso(article.modified),
+        "language": article.language,
+        "tags": list(article.tags or []),
+        "description": article.description,
+        "text": article.text,
+        "word_count": article.word_count,
+        "fetched_at": iso(article.fetched_at),
+    }
+
+
+@dataclass
+class StoreResult:
+    outcome: str  # "new", "updated", "unchanged"
+    article_id: int
+
+
+class Repository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- sources and runs ---------------------------------------------------------------
+    def ensure_source(self, name: str, title: str = "") -> int:
+        with self.db.session() as s:
+            source = s.scalar(select(Source).where(Source.name == name))
+            if source is None:
+                source = Source(name=name, title=title)
+                s.add(source)
+                try:
+                    s.flush()
+                except IntegrityError:  # created concurrently by another process
+                    s.rollback()
+                    source = s.scalars(select(Source).where(Source.name == name)).one()
+            elif title and source.title != title:
+                source.title = title
+            return source.id
+
+    def start_run(self, source_id: int) -> int:
+        with self.db.session() as s:
+            run = CrawlRun(source_id=source_id)
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, stats: dict[str, Any], status: str = "finished") -> None:
+        with self.db.session() as s:
+            run = s.get(CrawlRun, run_id)
+            if run is None:
+                return
+            for key in ("pages_fetched", "new_articles", "updated_articles", "unchanged", "skipped",
+                        "not_modified", "errors"):
+                setattr(run, key, int(stats.get(key, 0)))
+            run.errors_by_kind = dict(stats.get("errors_by_kind", {}))
+            run.finished_at = utcnow()
+            run.status = status
+
+    # -- what is already known (incremental crawling) -----------------------------------
+    def known_article_urls(self, source_id: int) -> set[str]:
+        """Canonical forms of every URL that led to an article of this source."""
+        with self.db.session() as s:
+            urls = set(s.scalars(select(Article.canonical_url).where(Article.source_id == source_id)))
+            urls.update(s.scalars(select(Alias.url).join(Article).where(Article.source_id == source_id)))
+        return {canonicalize(u) for u in urls}
+
+    # -- writing captures ---------------------------------------------------------------
+    def record_page(self, source_id: int, url: str, status: int, reason: str,
+                    pointer: WarcPointer | None = None) -> None:
+        """Remember a fetched page that held no article."""
+        with self.db.session() as s:
+            page = s.scalar(select(Page).where(Page.url == url))
+            if page is None:
+                page = Page(url=url, source_id=source_id)
+                s.add(page)
+            page.status, page.reason, page.fetched_at = status, reason[:2000], utcnow()
+            if pointer:
+                page.warc_file, page.warc_offset = pointer.file, pointer.offset
+
+    def store_article(self, source_id: int, fetched_url: str, extraction: Extraction,
+                      pointer: WarcPointer, *, fetched_at: datetime | None = None,
+                      etag: str = "", last_modified: str = "") -> StoreResult:
+        """Insert or update the article a capture yielded; idempotent for an unchanged page."""
+        fetched_at = fetched_at or utcnow()
+        canonical = canonicalize(fetched_url)
+        declared = extraction.canonical_url
+        if declared and same_site(declared, fetched_url):
+            canonical = canonicalize(declared)
+        digest = content_hash(extraction.title, extraction.text)
+        for attempt in range(2):
+            try:
+                return self._store(source_id, fetched_url, canonical, extraction, pointer, fetched_at,
+                                   digest, etag, last_modified)
+            except IntegrityError:  # a concurrent writer inserted the same URL first: retry as update
+                if attempt == 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _store(self, source_id: int, fetched_url: str, canonical: str, ex: Extraction,
+               pointer: WarcPointer, fetched_at: datetime, digest: str, etag: str,
+               last_modified: str) -> StoreResult:
+        with self.db.session() as s:
+            article = s.scalar(select(Article).where(Article.canonical_url == canonical))
+            if article is None:
+                alias = s.scalar(select(Alias).where(Alias.url == canonicalize(fetched_url)))
+                article = alias.article if alias else None
+            if article is not None and article.source_id != source_id:
+                # Another source owns this URL; never let a page overwrite another site's article.
+                return StoreResult("unchanged", article.id)
+            outcome = "unchanged"
+            if article is None:
+                article = Article(source_id=source_id, canonical_url=canonical, first_seen=fetched_at)
+                s.add(article)
+                outcome = "new"
+            elif article.content_hash != digest:
+                outcome = "updated"
+            if outcome != "unchanged":
+                self._apply(article, fetched_url, ex, pointer, fetched_at, digest)
+                article.revisions.append(Revision(
+                    fetched_at=fetched_at, title=ex.title, text=ex.text, html=ex.html,
+                    word_count=ex.word_count, content_hash=digest, warc_file=pointer.file,
+                    warc_offset=pointer.offset))
+                article.version = (article.version or 0) + (0 if outcome == "new" else 1)
+                article.needs_index = True
+            article.last_seen = fetched_at
+            article.etag, article.last_modified_header = etag[:255], last_modified[:64]
+            s.flush()
+            for url in {canonicalize(fetched_url), canonical}:
+                if url != article.canonical_url or outcome == "new":
+                    if not s.scalar(select(Alias.id).where(Alias.url == url)):
+                        s.add(Alias(url=url, article_id=article.id))
+            s.flush()
+            return StoreResult(outcome, article.id)
+
+    @staticmethod
+    def _apply(article: Article, fetched_url: str, ex: Extraction, pointer: WarcPointer,
+               fetched_at: datetime, digest: str) -> None:
+        article.url = fetched_url
+        for name in ("title", "description", "authors", "published", "modified", "language", "section",
+                     "tags", "image_url", "site_name", "text", "html", "word_count"):
+            setattr(article, name, getattr(ex, name))
+        article.content_hash = digest
+        article.fetched_at = fetched_at
+        article.warc_file, article.warc_offset, article.warc_length = pointer.file, pointer.offset, pointer.length
+
+    def update_extraction(self, article_id: int, ex: Extraction) -> bool:
+        """Replace an article's text and metadata (re-extraction); True when something changed."""
+        with self.db.session() as s:
+            article = s.get(Article, article_id)
+            if article is None:
+                return False
+            before = article_to_dict(article) | {"html": article.html, "section": article.section,
+                                                 "image_url": article.image_url}
+            digest = content_hash(ex.title, ex.text)
+            for name in ("title", "description", "authors", "published", "modified", "language",
+                         "section", "tags", "image_url", "site_name", "text", "html", "word_count"):
+                setattr(article, name, getattr(ex, name))
+            article.content_hash = digest
+            after = article_to_dict(article) | {"html": article.html, "section": article.section,
+                                                "image_url": article.image_url}
+            if before == after:
+                return False
+            if article.revisions:
+                latest = article.revisions[-1]
+                latest.title, latest.text, latest.html = ex.title, ex.text, ex.html
+                latest.word_count, latest.content_hash = ex.word_count, digest
+            article.version += 1
+            article.needs_index = True
+            return True
+
+    # -- reading ------------------------------------------------------------------------
+    def get_article(self, session: Session, id_or_url: str | int) -> Article:
+        article = None
+        key = str(id_or_url).strip()
+        if key.isdigit():
+            article = session.get(Article, int(key))
+        else:
+            canonical = canonicalize(key)
+            article = session.scalar(select(Article).where(
+                or_(Article.canonical_url == canonical, Article.url == key)))
+            if article is None:
+                alias = session.scalar(select(Alias).where(Alias.url == canonical))
+                article = alias.article if alias else None
+        if article is None:
+            raise NotFoundError(f"no archived article {key!r}; find one with `newsarchive search`")
+        return article
+
+    def iter_articles(self, session: Session, source: str | None = None,
+                      batch: int = 500) -> Iterator[Article]:
+        stmt = select(Article).join(Source).order_by(Article.id)
+        if source:
+            stmt = stmt.where(Source.name == source)
+        yield from session.scalars(stmt.execution_options(yield_per=batch))
+
+    def stats(self) -> dict[str, Any]:
+        with self.db.session() as s:
+            rows = s.execute(
+                select(Source.name, func.count(Article.id), func.max(Article.published),
+                       func.max(Article.fetched_at))
+                .join(Article, Article.source_id == Source.id, isouter=True)
+                .group_by(Source.name).order_by(Source.name)).all()
+            last_runs = {}
+            for run in s.scalars(select(CrawlRun).order_by(CrawlRun.started_at.desc()).limit(200)):
+                last_runs.setdefault(run.source.name, run)
+            return {
+                "sources": [
+                    {"name": name, "articles": count, "newest_published": iso(newest),
+                     "last_fetched": iso(fetched),
+                     "last_crawl": _run_dict(last_runs.get(name))}
+                    for name, count, newest, fetched in rows],
+                "articles": sum(r[1] for r in rows),
+            }
+
+    # -- search index sync --------------------------------------------------------------
+    def articles_needing_index(self, session: Session, limit: int = 500) -> list[Article]:
+        stmt = select(Article).where(Article.needs_index.is_(True)).order_by(Article.id).limit(limit)
+        return list(session.scalars(stmt))
+
+    def mark_indexed(self, versions: dict[int, int]) -> None:
+        """Clear the change marker of articles still at the version that was indexed."""
+        with self.db.session() as s:
+            for article_id, version in versions.items():
+                s.execute(update(Article).where(Article.id == article_id, Article.version == version)
+                          .values(needs_index=False))
+
+    def mark_all_for_index(self) -> None:
+        with self.db.session() as s:
+            s.execute(update(Article).values(needs_index=True))
+
+
+def _run_dict(run: CrawlRun | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {"started_at": iso(run.started_at), "finished_at": iso(run.finished_at),
+            "pages_fetched": run.pages_fetched, "new_articles": run.new_articles,
+            "updated_articles": run.updated_articles, "errors": run.errors, "status": run.status}
