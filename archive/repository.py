@@ -171,10 +171,9 @@ class Repository:
             article.last_seen = fetched_at
             article.etag, article.last_modified_header = etag[:255], last_modified[:64]
             s.flush()
-            for url in {canonicalize(fetched_url), canonical}:
-                if url != article.canonical_url or outcome == "new":
-                    if not s.scalar(select(Alias.id).where(Alias.url == url)):
-                        s.add(Alias(url=url, article_id=article.id))
+            fetched_key = canonicalize(fetched_url)
+            if not s.scalar(select(Alias.id).where(Alias.url == fetched_key)):
+                s.add(Alias(url=fetched_key, article_id=article.id))
             s.flush()
             return StoreResult(outcome, article.id)
 

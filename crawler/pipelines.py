@@ -1,0 +1,127 @@
+"""The archive pipeline: WARC capture, extraction in worker processes, storage.
+
+Extraction is CPU-bound (tens of ms per page), so it runs in a process pool and the pipeline
+awaits it: Scrapy's event loop keeps downloading meanwhile. The WARC record is flushed before
+the database row that points at it is committed, so a crash never leaves a dangling pointer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from archive.db import Database
+from archive.extract import Extraction, extract_article
+from archive.repository import Repository
+from archive.warc import WarcStore
+from crawler.items import PageItem
+from newsarchive.config import Source
+
+
+def _extract_job(body: bytes, url: str, body_selector: str, remove_selectors: list[str]) -> Extraction:
+    return extract_article(body, url, body_selector=body_selector, remove_selectors=remove_selectors)
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str:
+    name = name.lower()
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return ""
+
+
+class ArchivePipeline:
+    def __init__(self, workers: int) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+        self.db: Database | None = None
+        self.repo: Repository | None = None
+        self.warc: WarcStore | None = None
+        self.source: Source | None = None
+        self.source_id = 0
+        self.run_id = 0
+        self.stats: Any = None
+        self.crawler: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArchivePipeline:
+        pipeline = cls(crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0))
+        pipeline.stats = crawler.stats
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        config = spider.config
+        self.source = spider.source
+        self.db = Database(config.database_url)
+        self.repo = Repository(self.db)
+        self.source_id = self.repo.ensure_source(self.source.name, self.source.title)
+        self.run_id = self.repo.start_run(self.source_id)
+        self.warc = WarcStore(config.warc_dir, prefix=self.source.name)
+        spider.known = self.repo.known_article_urls(self.source_id)
+        context = multiprocessing.get_context("forkserver")
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+
+    def _inc(self, key: str) -> None:
+        self.stats.inc_value(f"newsarchive/{key}")
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        spider = self.crawler.spider
+        assert self.warc and self.repo and self.pool and self.source
+        reason = "OK" if item.status == 200 else ""
+        pointer = self.warc.write(item.url, item.status, reason, item.headers, item.body,
+                                  item.request_headers)
+        loop = asyncio.get_running_loop()
+        try:
+            extraction = await loop.run_in_executor(
+                self.pool, _extract_job, item.body, item.url, self.source.body_selector,
+                list(self.source.remove_selectors))
+        except Exception as exc:  # noqa: BLE001 - a worker crash must not stop the crawl
+            extraction = Extraction(ok=False, reason=f"extraction crashed: {type(exc).__name__}")
+        if not extraction.ok:
+            self.repo.record_page(self.source_id, item.url, item.status, extraction.reason, pointer)
+            self._inc("no_article")
+            spider.logger.info("no article at %s: %s", item.url, extraction.reason)
+            return item
+        result = self.repo.store_article(
+            self.source_id, item.url, extraction, pointer,
+            etag=_header(item.headers, "ETag"), last_modified=_header(item.headers, "Last-Modified"))
+        self._inc({"new": "new_articles", "updated": "updated_articles"}.get(result.outcome, "unchanged"))
+        return item
+
+    def close_spider(self) -> None:
+        spider = self.crawler.spider
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.warc is not None:
+            self.warc.close()
+        if self.repo is not None and self.run_id:
+            reason = spider.crawler.stats.get_value("finish_reason", "finished")
+            self.repo.finish_run(self.run_id, collect_summary(self.stats.get_stats()),
+                                 status="finished" if reason == "finished" else str(reason))
+        if self.db is not None:
+            self.db.close()
+
+
+def collect_summary(stats: dict[str, Any]) -> dict[str, Any]:
+    """The newsarchive counters of one crawl, from Scrapy's stats."""
+    def get(key: str) -> int:
+        return int(stats.get(f"newsarchive/{key}", 0))
+
+    errors = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("newsarchive/errors_by_kind/")}
+    return {
+        "pages_fetched": get("pages_fetched"),
+        "documents_fetched": get("documents_fetched"),
+        "new_articles": get("new_articles"),
+        "updated_articles": get("updated_articles"),
+        "unchanged": get("unchanged"),
+        "no_article": get("no_article"),
+        "skipped": get("skipped"),
+        "not_modified": get("not_modified"),
+        "errors": sum(errors.values()),
+        "errors_by_kind": errors,
+    }
