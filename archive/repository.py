@@ -166,7 +166,7 @@ class Repository:
                     fetched_at=fetched_at, title=ex.title, text=ex.text, html=ex.html,
                     word_count=ex.word_count, content_hash=digest, warc_file=pointer.file,
                     warc_offset=pointer.offset))
-                article.version = (article.version or 0) + (0 if outcome == "new" else 1)
+                article.version = 1 if outcome == "new" else article.version + 1
                 article.needs_index = True
             article.last_seen = fetched_at
             article.etag, article.last_modified_header = etag[:255], last_modified[:64]
