@@ -66,6 +66,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("crawl", "max_depth", int, 3, "How many links deep to follow from start pages."),
     Setting("crawl", "extract_workers", int, 0,
             "Processes extracting article text in parallel; 0 means one per CPU."),
+    Setting("crawl", "schedule", str, "hourly",
+            "Default schedule of every source for `newsarchive schedule`: \"every 15m\", \"hourly\", "
+            "\"daily\" or a five-field cron expression such as \"*/20 * * * *\"."),
+    Setting("crawl", "revisit_after", list, ["1h", "6h", "24h", "3d", "7d"],
+            "Ages after publication (m, h, d) at which an archived article is fetched again to catch "
+            "corrections (with a conditional GET); [] turns revisits off.", item_type=str),
+    Setting("crawl", "max_errors", int, 50,
+            "Failed requests after which a source stops for the current run (0: no cap)."),
+    Setting("crawl", "backoff_max", float, 300.0,
+            "Longest pause, in seconds, before retrying a failing site or honouring Retry-After."),
+    Setting("crawl", "redis_url", str, "",
+            "Redis URL (redis://host:6379/0) of a shared request queue and dupefilter, so several "
+            "crawler processes or machines split one crawl (scrapy-redis); empty: crawl alone."),
+    Setting("crawl", "redis_prefix", str, "newsarchive",
+            "Prefix of every Redis key the shared crawl uses (one archive per prefix)."),
     # [[sources]]
     Setting("sources", "name", str, None,
             "Unique short name (lowercase letters, digits, - and _), used in URLs and the CLI.",
@@ -89,6 +104,9 @@ SETTINGS: tuple[Setting, ...] = (
             "CSS selectors of elements to drop before extraction.",
             example=[".newsletter", "aside"], item_type=str),
     Setting("sources", "title", str, "", "Display name of the source on the site (default: name)."),
+    Setting("sources", "schedule", str, "",
+            "When `newsarchive schedule` crawls this source (default: [crawl] schedule).",
+            example="every 15m"),
 )
 
 SECTION_SETTINGS: dict[str, dict[str, Setting]] = {}
@@ -107,6 +125,7 @@ class Source:
     body_selector: str = ""
     remove_selectors: list[str] = field(default_factory=list)
     title: str = ""
+    schedule: str = ""
 
     @property
     def display_name(self) -> str:
@@ -176,6 +195,18 @@ class Config:
         return [self.source(n) for n in names]
 
 
+DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|min|m|h|d|w)\s*$")
+DURATION_UNITS = {"s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a duration such as "90s", "15m", "6h", "3d" or "1w"; ValueError when malformed."""
+    match = DURATION_RE.match(text.lower())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration; write a number and a unit, e.g. 15m, 6h, 3d")
+    return float(match.group(1)) * DURATION_UNITS[match.group(2)]
+
+
 def defaults(section: str) -> dict[str, Any]:
     return {name: s.default for name, s in SECTION_SETTINGS[section].items()}
 
@@ -220,6 +251,11 @@ def parse_config(data: dict[str, Any], path: Path | None, base_dir: Path) -> Con
                                   + ", ".join(SECTION_SETTINGS[section]))
             values[key] = _check_value(f"{label} [{section}]", setting, value)
         sections[section] = values
+    for text in sections["crawl"]["revisit_after"]:
+        try:
+            parse_duration(text)
+        except ValueError as exc:
+            raise ConfigError(f"{label} [crawl]: revisit_after: {exc}") from None
     raw_sources = data.get("sources", [])
     if not isinstance(raw_sources, list):
         raise ConfigError(f"{label}: sources must be written as [[sources]] tables")
