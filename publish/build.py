@@ -1,0 +1,285 @@
+"""build_site: render the archive into a static folder, incrementally."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from archive.db import Database
+from publish.data import Entry, load_bodies, load_entries
+from publish.env import make_environment, templates_fingerprint
+from publish.pages import PER_PAGE, Pager, paginate, root_of, safe_url
+from publish.related import RelatedFinder
+from publish.writer import SiteWriter, input_key
+from search.export import SearchDocument, export_search_index
+
+BUILD_FORMAT = 3  # bump when the page set or its contexts change shape
+FEED_ENTRIES = 50
+SITEMAP_LIMIT = 50_000
+STATIC_FILES = ("style.css", "stem.js", "search.js")
+
+
+@dataclass
+class BuildReport:
+    pages_written: int
+    pages_unchanged: int
+    pages_deleted: int
+    files_total: int
+    seconds: float
+
+
+@dataclass
+class Task:
+    rel: str
+    key: str
+    produce: Callable[[], str | bytes]
+    article_id: int | None = None
+
+
+class SiteBuilder:
+    def __init__(self, db: Database, out_dir: Path, *, site_title: str, site_url: str,
+                 index_dir: Path | None, user_templates: Path | None) -> None:
+        self.db = db
+        self.out_dir = Path(out_dir)
+        self.site_title = site_title
+        self.site_url = site_url.rstrip("/")
+        self.index_dir = index_dir
+        self.env: Environment = make_environment(user_templates)
+        self.global_key = input_key(BUILD_FORMAT, templates_fingerprint(user_templates), site_title, self.site_url)
+        self.built_at = datetime.now(UTC).replace(microsecond=0)
+
+    # -- rendering ---------------------------------------------------------------------
+    def render(self, template: str, rel: str, **context: Any) -> str:
+        base = {"site_title": self.site_title, "site_url": self.site_url, "root": root_of(rel),
+                "page_path": rel, "built_at": self.built_at}
+        return self.env.get_template(template).render(**base, **context)
+
+    def listing_tasks(self, base: str, entries: list[Entry], *, kind: str, heading: str,
+                      intro: str = "", children: list[dict[str, Any]] | None = None,
+                      feed: str = "") -> Iterator[Task]:
+        pagers: list[Pager[Entry]] = paginate(entries, base, PER_PAGE)
+        for pager in pagers:
+            rel = pager.path
+            page_children = children if pager.number == 0 else None
+            key = input_key(kind, heading, intro, page_children, feed, pager.number, pager.newer, pager.older,
+                            pager.total_pages, pager.total_items, [e.summary_key() for e in pager.items])
+
+            def produce(pager: Pager[Entry] = pager, rel: str = rel,
+                        page_children: list[dict[str, Any]] | None = page_children) -> str:
+                return self.render("list.html", rel, kind=kind, heading=heading, intro=intro,
+                                   children=page_children, pager=pager, articles=pager.items, feed=feed)
+            yield Task(rel, key, produce)
+
+    # -- the whole site ----------------------------------------------------------------
+    def plan(self, entries: list[Entry], related: dict[int, list[Entry]]) -> list[Task]:
+        tasks: list[Task] = []
+        by_id = {e.id: e for e in entries}
+        tasks += self.listing_tasks("", entries, kind="home", heading="Latest articles", feed="feed.xml")
+
+        by_source: dict[str, list[Entry]] = defaultdict(list)
+        by_author: dict[str, list[Entry]] = defaultdict(list)
+        by_tag: dict[str, list[Entry]] = defaultdict(list)
+        for e in entries:
+            by_source[e.source_slug].append(e)
+            for _name, path in e.author_links:
+                by_author[path].append(e)
+            for _name, path in e.tag_links:
+                by_tag[path].append(e)
+        for slug, items in sorted(by_source.items()):
+            first = items[0]
+            tasks += self.listing_tasks(f"sources/{slug}/", items, kind="source", heading=first.source_title,
+                                        intro=f"Articles archived from {first.source}.",
+                                        feed=f"sources/{slug}/feed.xml")
+        directory = [{"label": items[0].source_title, "path": f"sources/{slug}/index.html", "count": len(items),
+                      "note": items[0].source} for slug, items in sorted(by_source.items())]
+        tasks.append(self.directory_task("sources/index.html", "Sources", directory))
+
+        author_dir = []
+        for path, items in sorted(by_author.items()):
+            name = next(n for n, p in items[0].author_links if p == path)
+            tasks += self.listing_tasks(path[: -len("index.html")], items, kind="author", heading=name)
+            author_dir.append({"label": name, "path": path, "count": len(items), "note": ""})
+        author_dir.sort(key=lambda d: d["label"].lower())
+        tasks.append(self.directory_task("authors/index.html", "Authors", author_dir))
+
+        tag_dir = []
+        for path, items in sorted(by_tag.items()):
+            name = next(n for n, p in items[0].tag_links if p == path)
+            tasks += self.listing_tasks(path[: -len("index.html")], items, kind="tag", heading=name)
+            tag_dir.append({"label": name, "path": path, "count": len(items), "note": ""})
+        tag_dir.sort(key=lambda d: (-d["count"], d["label"].lower()))
+        tasks.append(self.directory_task("tags/index.html", "Tags and sections", tag_dir))
+
+        tasks += self.date_tasks(entries)
+
+        for e in entries:
+            rel_list = related.get(e.id, [])
+            key = input_key("article", e.summary_key(), e.url, e.canonical_url, e.image_url, e.fetched_at,
+                            e.modified, e.published, e.language, e.word_count, e.author_links, e.tag_links,
+                            [r.summary_key() for r in rel_list])
+            tasks.append(Task(e.path, key, lambda: "", article_id=e.id))
+
+        tasks += self.feed_tasks(entries, by_source)
+        tasks += self.misc_tasks(entries, by_id)
+        return tasks
+
+    def directory_task(self, rel: str, heading: str, items: list[dict[str, Any]]) -> Task:
+        key = input_key("directory", heading, items)
+        return Task(rel, key, lambda: self.render("directory.html", rel, heading=heading, items=items))
+
+    def date_tasks(self, entries: list[Entry]) -> list[Task]:
+        tasks: list[Task] = []
+        years: dict[str, list[Entry]] = defaultdict(list)
+        months: dict[str, list[Entry]] = defaultdict(list)
+        days: dict[str, list[Entry]] = defaultdict(list)
+        for e in entries:
+            d = e.date.astimezone(UTC)
+            years[f"{d:%Y}"].append(e)
+            months[f"{d:%Y/%m}"].append(e)
+            days[f"{d:%Y/%m/%d}"].append(e)
+        overview = [{"label": y, "path": f"{y}/index.html", "count": len(items), "note": ""}
+                    for y, items in sorted(years.items(), reverse=True)]
+        tasks.append(self.directory_task("archive/index.html", "Archive by date", overview))
+        for y in years:
+            children = [{"label": datetime.strptime(m, "%Y/%m").strftime("%B %Y"), "path": f"{m}/index.html",
+                         "count": len(months[m])} for m in sorted(months, reverse=True) if m.startswith(y + "/")]
+            tasks.append(self.directory_task(f"{y}/index.html", f"Articles of {y}",
+                                             [c | {"note": ""} for c in children]))
+        for m, items in months.items():
+            children = [{"label": datetime.strptime(d, "%Y/%m/%d").strftime("%A %d %B %Y"),
+                         "path": f"{d}/index.html", "count": len(days[d])}
+                        for d in sorted(days, reverse=True) if d.startswith(m + "/")]
+            label = datetime.strptime(m, "%Y/%m").strftime("%B %Y")
+            tasks += self.listing_tasks(f"{m}/", items, kind="month", heading=label, children=children)
+        for d, items in days.items():
+            label = datetime.strptime(d, "%Y/%m/%d").strftime("%A %d %B %Y")
+            tasks += self.listing_tasks(f"{d}/", items, kind="day", heading=label)
+        return tasks
+
+    def feed_tasks(self, entries: list[Entry], by_source: dict[str, list[Entry]]) -> list[Task]:
+        tasks = []
+        feeds = [("feed.xml", self.site_title, entries)] + [
+            (f"sources/{slug}/feed.xml", f"{items[0].source_title} — {self.site_title}", items)
+            for slug, items in sorted(by_source.items())]
+        for rel, title, items in feeds:
+            newest = items[:FEED_ENTRIES]
+            key = input_key("feed", title, [e.summary_key() for e in newest], [str(e.fetched_at) for e in newest])
+
+            def produce(rel: str = rel, title: str = title, newest: list[Entry] = newest) -> str:
+                updated = max((e.modified or e.fetched_at for e in newest), default=self.built_at)
+                return self.render("atom.xml", rel, feed_title=title, entries=newest, updated=updated,
+                                   feed_path=rel)
+            tasks.append(Task(rel, key, produce))
+        return tasks
+
+    def misc_tasks(self, entries: list[Entry], by_id: dict[int, Entry]) -> list[Task]:
+        tasks = []
+        urls = [("index.html", None), ("sources/index.html", None), ("archive/index.html", None)] + [
+            (e.path, e.modified or e.fetched_at) for e in entries]
+        chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
+        if len(chunks) == 1:
+            key = input_key("sitemap", urls)
+            tasks.append(Task("sitemap.xml", key, lambda: self.render("sitemap.xml", "sitemap.xml", urls=urls)))
+        else:
+            names = []
+            for i, chunk in enumerate(chunks, 1):
+                rel = f"sitemap-{i}.xml"
+                names.append(rel)
+                tasks.append(Task(rel, input_key("sitemap", chunk),
+                                  lambda rel=rel, chunk=chunk: self.render("sitemap.xml", rel, urls=chunk)))
+            tasks.append(Task("sitemap.xml", input_key("sitemap-index", names),
+                              lambda: self.render("sitemap_index.xml", "sitemap.xml", sitemaps=names)))
+        tasks.append(Task("robots.txt", input_key("robots"), lambda: self.render("robots.txt", "robots.txt")))
+        tasks.append(Task("404.html", input_key("404"), lambda: self.render("404.html", "404.html")))
+        sources = sorted({(e.source, e.source_title) for e in entries})
+        tasks.append(Task("search/index.html", input_key("search", sources),
+                          lambda: self.render("search.html", "search/index.html", sources=sources)))
+        return tasks
+
+    def article_page(self, e: Entry, html: str, text: str, related: list[Entry]) -> str:
+        return self.render("article.html", e.path, article=e, body_html=html, body_text=text, related=related,
+                           original_url=safe_url(e.url) or safe_url(e.canonical_url),
+                           canonical_url=safe_url(e.canonical_url), image_url=safe_url(e.image_url))
+
+    def static_files(self, writer: SiteWriter) -> None:
+        for name in STATIC_FILES:
+            template = self.env.loader.get_source(self.env, f"static/{name}")[0]  # type: ignore[union-attr]
+            writer.write(f"static/{name}", template)
+
+
+def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive", site_url: str = "",
+               index_dir: Path | None = None, user_templates: Path | None = None,
+               progress: bool = False) -> BuildReport:
+    """Render the archive into `out_dir`; only changed files are written, stale ones removed."""
+    started = time.perf_counter()
+    builder = SiteBuilder(db, Path(out_dir), site_title=site_title, site_url=site_url, index_dir=index_dir,
+                          user_templates=user_templates)
+    writer = SiteWriter.open(Path(out_dir), builder.global_key)
+    entries = load_entries(db)
+    by_id = {e.id: e for e in entries}
+    finder = RelatedFinder(index_dir, writer.extra.get("related", {}))
+    related = {e.id: [by_id[r] for r in finder.related(e.id, e.version) if r in by_id and r != e.id]
+               for e in entries}
+    writer.extra["related"] = finder.cache_for(by_id)
+    finder.close()
+
+    tasks = builder.plan(entries, related)
+    show_progress = progress and writer.is_full_build
+    with _progress(show_progress, len(tasks) + len(entries)) as advance:
+        pending_articles: list[Task] = []
+        for task in tasks:
+            if writer.up_to_date(task.rel, task.key):
+                advance(1)
+            elif task.article_id is not None:
+                pending_articles.append(task)
+            else:
+                writer.write(task.rel, task.produce(), task.key)
+                advance(1)
+        for start in range(0, len(pending_articles), 200):
+            batch = pending_articles[start:start + 200]
+            bodies = load_bodies(db, [t.article_id for t in batch if t.article_id is not None])
+            for task in batch:
+                assert task.article_id is not None
+                e = by_id[task.article_id]
+                html, text = bodies.get(e.id, ("", ""))
+                writer.write(task.rel, builder.article_page(e, html, text, related[e.id]), task.key)
+                advance(1)
+        builder.static_files(writer)
+        export_search_index(_search_documents(db, entries), writer, prefix="search/",
+                            sources=[(e.source, e.source_title) for e in entries], progress=advance)
+    writer.finish()
+    files_total = sum(1 for p in Path(out_dir).rglob("*") if p.is_file())
+    return BuildReport(pages_written=writer.written, pages_unchanged=writer.unchanged,
+                       pages_deleted=writer.deleted, files_total=files_total,
+                       seconds=round(time.perf_counter() - started, 3))
+
+
+def _search_documents(db: Database, entries: list[Entry]) -> Iterator[SearchDocument]:
+    for start in range(0, len(entries), 500):
+        chunk = entries[start:start + 500]
+        bodies = load_bodies(db, [e.id for e in chunk])
+        for e in chunk:
+            yield SearchDocument(id=e.id, title=e.display_title, path=e.path, source=e.source, date=e.date,
+                                 description=e.description, authors=e.authors,
+                                 tags=[name for name, _ in e.tag_links], text=bodies.get(e.id, ("", ""))[1])
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Callable[[int], None]]:
+    if not enabled:
+        yield lambda _n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("building site"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True) as bar:
+        task = bar.add_task("build", total=total)
+        yield lambda n: bar.advance(task, n)

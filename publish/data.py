@@ -1,0 +1,124 @@
+"""What the site is made of, read from the archive (read-only): light article records and bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from archive.db import Database
+from archive.models import Article, Source
+from publish.slugs import SlugRegistry, slugify
+
+
+@dataclass
+class Entry:
+    """One article as listing pages and feeds see it (no body)."""
+
+    id: int
+    version: int
+    content_hash: str
+    source: str
+    source_title: str
+    title: str
+    description: str
+    authors: list[str]
+    tags: list[str]
+    section: str
+    published: datetime | None
+    modified: datetime | None
+    fetched_at: datetime
+    first_seen: datetime
+    url: str
+    canonical_url: str
+    image_url: str
+    language: str
+    word_count: int
+    slug: str = ""
+    path: str = ""  # relative to the site root
+    source_slug: str = ""
+    author_links: list[tuple[str, str]] = field(default_factory=list)  # (name, path)
+    tag_links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def date(self) -> datetime:
+        """The date the article is filed under: published, else when it was first seen."""
+        value = self.published or self.first_seen
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    @property
+    def display_title(self) -> str:
+        return self.title.strip() or self.url
+
+    def summary_key(self) -> tuple[object, ...]:
+        """Everything a listing shows of this article (changes when the article does)."""
+        return (self.id, self.version, self.content_hash, self.path, self.source_slug, self.title,
+                self.description, self.authors, self.tags, str(self.date))
+
+
+def _as_utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def load_entries(db: Database) -> list[Entry]:
+    """Every article, newest first, with the slugs and paths of its pages assigned."""
+    cols = (Article.id, Article.version, Article.content_hash, Source.name, Source.title, Article.title,
+            Article.description, Article.authors, Article.tags, Article.section, Article.published,
+            Article.modified, Article.fetched_at, Article.first_seen, Article.url, Article.canonical_url,
+            Article.image_url, Article.language, Article.word_count)
+    with db.session() as s:
+        rows = s.execute(select(*cols).join(Source, Article.source_id == Source.id)).all()
+    entries = []
+    for row in rows:
+        (aid, version, chash, source, source_title, title, description, authors, tags, section,
+         published, modified, fetched_at, first_seen, url, canonical, image_url, language, words) = row
+        entries.append(Entry(
+            id=aid, version=version or 0, content_hash=chash or "", source=source,
+            source_title=source_title or source, title=title or "", description=description or "",
+            authors=[str(a).strip() for a in (authors or []) if str(a).strip()],
+            tags=[str(t).strip() for t in (tags or []) if str(t).strip()], section=(section or "").strip(),
+            published=_as_utc(published), modified=_as_utc(modified),
+            fetched_at=_as_utc(fetched_at) or datetime.now(UTC),
+            first_seen=_as_utc(first_seen) or _as_utc(fetched_at) or datetime.now(UTC),
+            url=url or "", canonical_url=canonical or "", image_url=image_url or "",
+            language=language or "", word_count=words or 0))
+    entries.sort(key=lambda e: (e.date, e.id), reverse=True)
+    assign_paths(entries)
+    return entries
+
+
+def topics(entry: Entry) -> list[str]:
+    """Tags plus the section (a section is listed like a tag)."""
+    out = list(dict.fromkeys(entry.tags))
+    if entry.section and entry.section not in out:
+        out.append(entry.section)
+    return out
+
+
+def assign_paths(entries: list[Entry]) -> None:
+    sources = SlugRegistry("source").assign_all([e.source for e in entries])
+    authors = SlugRegistry("author").assign_all([a for e in entries for a in e.authors])
+    tags = SlugRegistry("tag").assign_all([t for e in entries for t in topics(e)])
+    for e in entries:
+        e.slug = slugify(e.title, fallback="article")
+        e.path = f"articles/{e.id}-{e.slug}/index.html"
+        e.source_slug = sources[e.source]
+        e.author_links = [(a, f"authors/{authors[a]}/index.html") for a in dict.fromkeys(e.authors)]
+        e.tag_links = [(t, f"tags/{tags[t]}/index.html") for t in topics(e)]
+
+
+def load_bodies(db: Database, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """(html, text) of the given articles."""
+    ids = list(ids)
+    out: dict[int, tuple[str, str]] = {}
+    with db.session() as s:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for aid, html, text in s.execute(
+                    select(Article.id, Article.html, Article.text).where(Article.id.in_(chunk))):
+                out[aid] = (html or "", text or "")
+    return out

@@ -1,0 +1,154 @@
+"""Writes output files only when their content changed, and remembers what each page was made from.
+
+The manifest (`.newsarchive-build.json` in the output folder) maps every file the build owns to
+the key of its inputs and the hash of its content. A page whose input key is unchanged is not
+rendered again; a file whose content hash is unchanged is not rewritten (its mtime is kept); a file
+the previous build wrote that this build did not produce is deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from newsarchive.errors import UserError
+
+MANIFEST_NAME = ".newsarchive-build.json"
+MANIFEST_VERSION = 2
+
+
+class UnsafePathError(UserError):
+    """A generated path would escape the output folder (a bug or hostile data; never written)."""
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def input_key(*parts: Any) -> str:
+    """A stable hash of the JSON-serializable inputs of one page."""
+    raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_relative_path(rel: str) -> PurePosixPath:
+    path = PurePosixPath(rel)
+    if (not rel or path.is_absolute() or "\\" in rel or "\x00" in rel
+            or any(part in ("", ".", "..") for part in rel.split("/"))):
+        raise UnsafePathError(f"refusing to write unsafe output path {rel[:200]!r}")
+    if any(len(part.encode()) > 200 for part in path.parts):
+        raise UnsafePathError(f"refusing to write over-long output path {rel[:200]!r}")
+    return path
+
+
+@dataclass
+class SiteWriter:
+    out_dir: Path
+    global_key: str = ""
+    written: int = 0
+    unchanged: int = 0
+    skipped_render: int = 0
+    deleted: int = 0
+    old: dict[str, Any] = field(default_factory=dict)
+    new_files: dict[str, dict[str, str]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, out_dir: Path, global_key: str) -> SiteWriter:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        writer = cls(out_dir=out_dir, global_key=global_key)
+        try:
+            data = json.loads((out_dir / MANIFEST_NAME).read_text("utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION:
+            writer.old = data
+            if data.get("global") != global_key:  # templates or settings changed: re-render everything
+                writer.old = {"files": {k: {"hash": v.get("hash", "")} for k, v in data.get("files", {}).items()},
+                              "extra": data.get("extra", {})}
+        writer.extra = dict(writer.old.get("extra", {}))
+        return writer
+
+    @property
+    def is_full_build(self) -> bool:
+        return not self.old.get("files")
+
+    def _old_entry(self, rel: str) -> dict[str, str]:
+        return self.old.get("files", {}).get(rel, {})
+
+    def up_to_date(self, rel: str, key: str) -> bool:
+        """True (and the file is kept) when the page was made from the same inputs and still exists."""
+        entry = self._old_entry(rel)
+        if entry.get("key") == key and (self.out_dir / rel).is_file():
+            self.new_files[rel] = dict(entry)
+            self.skipped_render += 1
+            self.unchanged += 1
+            return True
+        return False
+
+    def write(self, rel: str, content: str | bytes, key: str = "") -> bool:
+        """Write one file if its content changed; returns True when the disk was touched."""
+        check_relative_path(rel)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = content_digest(data)
+        self.new_files[rel] = {"key": key, "hash": digest}
+        target = self.out_dir / rel
+        if self._old_entry(rel).get("hash") == digest and target.is_file():
+            self.unchanged += 1
+            return False
+        if target.is_file() and target.stat().st_size == len(data) and content_digest(target.read_bytes()) == digest:
+            self.unchanged += 1
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.written += 1
+        return True
+
+    def render(self, rel: str, key: str, produce: Callable[[], str | bytes]) -> None:
+        """Render (via `produce`) and write one page unless its inputs are unchanged."""
+        if not self.up_to_date(rel, key):
+            self.write(rel, produce(), key)
+
+    def finish(self) -> None:
+        """Delete files the previous build owned and this one did not produce; save the manifest."""
+        for rel in self.old.get("files", {}):
+            if rel in self.new_files:
+                continue
+            try:
+                check_relative_path(rel)
+            except UnsafePathError:
+                continue
+            target = self.out_dir / rel
+            if target.is_file():
+                target.unlink()
+                self.deleted += 1
+                _remove_empty_parents(target.parent, self.out_dir)
+        manifest = {"version": MANIFEST_VERSION, "global": self.global_key,
+                    "files": self.new_files, "extra": self.extra}
+        tmp = self.out_dir / (MANIFEST_NAME + ".tmp")
+        tmp.write_text(json.dumps(manifest, separators=(",", ":")), "utf-8")
+        os.replace(tmp, self.out_dir / MANIFEST_NAME)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    root = root.resolve()
+    folder = folder.resolve()
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
