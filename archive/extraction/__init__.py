@@ -1,0 +1,1 @@
+"""Pieces of article extraction (decoding, body, metadata, cleaning); `archive.extract` assembles them."""
