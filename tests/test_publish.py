@@ -1,0 +1,240 @@
+"""The static site: pages, links, feeds, incremental builds, stale pages, user templates."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.etree
+import lxml.html
+import pytest
+from publish_fixtures import BASE_DATE, add_story, make_archive
+from sqlalchemy import delete
+
+from archive.models import Alias, Article, Revision
+from publish import build_site
+from publish.pages import paginate
+from publish.writer import MANIFEST_NAME
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    db, repo, ids = make_archive(tmp_path / "archive.sqlite")
+    yield db, repo, ids
+    db.close()
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html"))
+
+
+def mtimes(site: Path) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()
+            and p.name != MANIFEST_NAME}
+
+
+def article_dir(site: Path, article_id: int) -> Path:
+    matches = list((site / "articles").glob(f"{article_id}-*"))
+    assert len(matches) == 1, matches
+    return matches[0]
+
+
+def test_every_kind_of_page_is_built(archive, tmp_path: Path) -> None:
+    db, _repo, ids = archive
+    site = tmp_path / "public"
+    report = build_site(db, site, site_title="Harbor & Valley")
+    assert report.pages_written == report.files_total - 1  # everything but the manifest
+    for rel in ["index.html", "404.html", "robots.txt", "sitemap.xml", "feed.xml", "search/index.html",
+                "search/meta.js", "sources/index.html", "sources/harbor-times/index.html",
+                "sources/valley-post/feed.xml", "authors/index.html", "authors/ana-lima/index.html",
+                "tags/index.html", "tags/weather/index.html", "archive/index.html", "2024/index.html",
+                "2024/03/index.html", "2024/03/01/index.html", "2024/05/15/index.html", "static/style.css"]:
+        assert (site / rel).is_file(), rel
+    assert len(list((site / "articles").iterdir())) == len(ids)
+
+    month = lxml.html.parse(str(site / "2024/03/index.html")).getroot()
+    days = [" ".join(li.text_content().split()) for li in month.cssselect("ul.counts li")]
+    assert days == ["Monday 11 March 2024 1", "Monday 04 March 2024 1", "Friday 01 March 2024 1"]
+    year = lxml.html.parse(str(site / "2024/index.html")).getroot()
+    assert [" ".join(li.text_content().split()) for li in year.cssselect("ul.counts li")] == [
+        "May 2024 1", "April 2024 1", "March 2024 3"]
+    ana = lxml.html.parse(str(site / "authors/ana-lima/index.html")).getroot()
+    assert [a.text_content() for a in ana.cssselect(".article-item-title a")] == [
+        "Harvest festival draws record crowds", "Volcano erupts near the northern harbor"]
+    home = (site / "index.html").read_text()
+    assert "Harbor &amp; Valley" in home
+
+
+def test_article_page_content(archive, tmp_path: Path) -> None:
+    db, _repo, ids = archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    page_dir = article_dir(site, ids["Harvest festival draws record crowds"])
+    assert page_dir.name == f"{ids['Harvest festival draws record crowds']}-harvest-festival-draws-record-crowds"
+    doc = lxml.html.parse(str(page_dir / "index.html")).getroot()
+    assert doc.cssselect("article h1")[0].text_content() == "Harvest festival draws record crowds"
+    assert doc.cssselect("article .dek")[0].text_content() == "Harvest news from valley-post."
+    byline = doc.cssselect("article header .meta")[0]
+    assert [a.text_content() for a in byline.cssselect("a")] == ["Cleo Park", "Ana Lima"]
+    assert byline.cssselect("time")[0].get("datetime") == (BASE_DATE + timedelta(days=10)).isoformat()
+    assert "UTC" in byline.cssselect("time")[0].text_content()
+    assert doc.cssselect(".kicker a")[0].get("href") == "../../sources/valley-post/index.html"
+    assert [a.text_content() for a in doc.cssselect(".tags a")] == ["Culture"]
+    body = doc.cssselect(".article-body")[0].text_content()
+    assert "Farmers sold apples, cider and bread" in body
+    provenance = doc.cssselect(".provenance")[0]
+    assert provenance.cssselect("a")[0].get("href").startswith("https://valley-post.example/")
+    assert "Archived" in provenance.text_content()
+    assert doc.cssselect("html")[0].get("lang") == "en"
+    assert not doc.cssselect(".related")  # no search index: no related list, no failure
+
+
+def test_relative_links_all_resolve(archive, tmp_path: Path) -> None:
+    db, _repo, _ids = archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    checked = 0
+    for path in html_files(site):
+        doc = lxml.html.parse(str(path)).getroot()
+        for el, attr, link, _pos in doc.iterlinks():
+            if el.tag == "form" or link.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            target_rel = unquote(urlsplit(link).path)
+            target = (path.parent / target_rel).resolve()
+            assert target.is_file(), f"{path.relative_to(site)}: {attr}={link}"
+            assert not link.startswith("/"), link  # relative everywhere
+            assert target_rel.endswith((".html", ".css", ".js", ".xml")), link
+            checked += 1
+    assert checked > 200
+
+
+def test_feeds_and_sitemap(archive, tmp_path: Path) -> None:
+    db, _repo, ids = archive
+    site = tmp_path / "public"
+    build_site(db, site, site_url="https://archive.example.org/news/")
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = lxml.etree.parse(str(site / "feed.xml")).getroot()
+    entries = feed.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}title") for e in entries][:2] == [
+        "School robotics team wins national title", "Storm warning issued for the valley"]
+    link = entries[0].find(f"{atom}link").get("href")
+    assert link.startswith("https://archive.example.org/news/articles/")
+    per_source = lxml.etree.parse(str(site / "sources/harbor-times/feed.xml")).getroot()
+    assert len(per_source.findall(f"{atom}entry")) == 2
+    sitemap = lxml.etree.parse(str(site / "sitemap.xml")).getroot()
+    locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    for article_id in ids.values():
+        rel = article_dir(site, article_id).relative_to(site).as_posix()
+        assert f"https://archive.example.org/news/{rel}/index.html" in locs
+    assert "Sitemap: https://archive.example.org/news/sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_second_build_writes_nothing_and_keeps_mtimes(archive, tmp_path: Path) -> None:
+    db, _repo, _ids = archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    before = mtimes(site)
+    report = build_site(db, site)
+    assert report.pages_written == 0
+    assert report.pages_deleted == 0
+    assert report.pages_unchanged == len(before)
+    assert mtimes(site) == before
+
+
+def test_adding_one_article_rewrites_only_affected_pages(archive, tmp_path: Path) -> None:
+    db, repo, ids = archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    before = mtimes(site)
+    new_id = add_story(repo, "valley-post", "Bridge reopens after repairs", "The old bridge reopened "
+                       "on Monday after months of repairs to its stone arches.", authors=["Dev Rao"],
+                       tags=["Transport"], published=BASE_DATE + timedelta(days=80))
+    report = build_site(db, site)
+    after = mtimes(site)
+    changed = {rel for rel in after if before.get(rel) != after[rel]}
+    new_page = article_dir(site, new_id).relative_to(site).as_posix() + "/index.html"
+    assert new_page in changed
+    for title, article_id in ids.items():  # other articles' pages are untouched
+        rel = article_dir(site, article_id).relative_to(site).as_posix() + "/index.html"
+        assert rel not in changed, title
+    allowed = {"index.html", "feed.xml", "sitemap.xml", "sources/index.html", "sources/valley-post/index.html",
+               "sources/valley-post/feed.xml", "authors/index.html", "authors/dev-rao/index.html",
+               "tags/index.html", "tags/transport/index.html", "archive/index.html", "2024/index.html",
+               "2024/05/index.html", "2024/05/20/index.html", new_page}
+    html_changed = {rel for rel in changed if not rel.startswith("search/")}
+    assert html_changed <= allowed, html_changed - allowed
+    assert "sources/harbor-times/index.html" not in changed
+    assert "2024/03/index.html" not in changed
+    assert report.pages_written == len(changed)
+    # the search index: the new document file plus shards holding its words, not every file
+    search_changed = {rel for rel in changed if rel.startswith("search/")}
+    assert "search/d/5.js" in search_changed and "search/meta.js" in search_changed
+    assert not any(rel.startswith("search/d/") and rel != "search/d/5.js" for rel in search_changed)
+
+
+def test_deleted_article_page_is_removed(archive, tmp_path: Path) -> None:
+    db, _repo, ids = archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    victim = ids["Storm warning issued for the valley"]
+    victim_dir = article_dir(site, victim)
+    with db.session() as s:  # the archive has no delete API yet; remove the rows directly
+        s.execute(delete(Revision).where(Revision.article_id == victim))
+        s.execute(delete(Alias).where(Alias.article_id == victim))
+        s.execute(delete(Article).where(Article.id == victim))
+    report = build_site(db, site)
+    assert report.pages_deleted >= 2  # the article page and its day page (plus a search document)
+    assert not victim_dir.exists()
+    assert not (site / "2024/04").exists()  # its only day and month are gone, folders too
+    assert "Storm warning" not in (site / "index.html").read_text()
+    assert "Storm warning" not in (site / "sources/valley-post/index.html").read_text()
+
+
+def test_files_not_made_by_the_build_are_left_alone(archive, tmp_path: Path) -> None:
+    db, _repo, _ids = archive
+    site = tmp_path / "public"
+    site.mkdir()
+    (site / "CNAME").write_text("archive.example.org\n")
+    build_site(db, site)
+    build_site(db, site)
+    assert (site / "CNAME").read_text() == "archive.example.org\n"
+
+
+def test_user_templates_override_builtin(archive, tmp_path: Path) -> None:
+    db, _repo, _ids = archive
+    user = tmp_path / "templates"
+    user.mkdir()
+    (user / "404.html").write_text('{% extends "base.html" %}{% block content %}<h1>Lost at sea</h1>'
+                                   "{% endblock %}")
+    site = tmp_path / "public"
+    build_site(db, site, user_templates=user)
+    text = (site / "404.html").read_text()
+    assert "<h1>Lost at sea</h1>" in text and "static/style.css" in text  # user page, built-in base
+    (user / "404.html").write_text('{% extends "base.html" %}{% block content %}<h1>Adrift</h1>{% endblock %}')
+    report = build_site(db, site, user_templates=user)
+    assert "<h1>Adrift</h1>" in (site / "404.html").read_text()
+    assert report.pages_written == 1  # templates changed: everything re-rendered, only one file differs
+
+
+def test_home_pagination_is_stable_when_articles_are_added(tmp_path: Path) -> None:
+    items = list(range(100, 0, -1))  # newest first
+    pages = paginate(items, "", per_page=20)
+    assert [p.number for p in pages] == [0, 4, 3, 2, 1]
+    assert [len(p.items) for p in pages] == [20, 20, 20, 20, 20]
+    assert list(pages[-1].items) == list(range(20, 0, -1))
+    grown = paginate(list(range(101, 0, -1)), "", per_page=20)
+    assert [list(p.items) for p in grown[1:]] == [list(p.items) for p in pages[1:]]  # archive pages unchanged
+    assert len(grown[0].items) == 21
+    assert pages[0].older == "page/4/index.html" and pages[1].newer == "index.html"
+    assert pages[-1].older is None
+
+
+def test_page_count_report(archive, tmp_path: Path) -> None:
+    db, _repo, _ids = archive
+    report = build_site(db, tmp_path / "public")
+    assert report.files_total == len([p for p in (tmp_path / "public").rglob("*") if p.is_file()])
+    assert report.seconds >= 0
+    assert re.fullmatch(r"[0-9a-z./_-]+", "/".join(p.relative_to(tmp_path / "public").as_posix()
+                                                    for p in (tmp_path / "public").rglob("*")).lower())
