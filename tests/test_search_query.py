@@ -1,0 +1,122 @@
+"""The query language: every operator against a literal corpus, with exact hit lists."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from searchutil import keys, make_archive, sqlite_url
+
+from search.index import SearchIndex
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("query")
+    archive = make_archive(sqlite_url(tmp))
+    index = SearchIndex(tmp / "index")
+    index.sync(archive.repo)
+    yield archive, index
+    index.close()
+
+
+def newest(indexed, q: str, **kw) -> list[str]:
+    archive, index = indexed
+    results = index.search(q, sort="newest", limit=50, **kw)
+    assert results.notices == [], results.notices
+    assert results.total == len(results.hits)
+    return keys(archive, results.hits)
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("grain", ["farmers-copy", "farmers", "geneva", "wheat"]),
+    ("grain harvest", ["farmers-copy", "farmers", "wheat"]),  # AND by default
+    ("grain AND harvest", ["farmers-copy", "farmers", "wheat"]),
+    ("storm OR festival", ["storm", "festival"]),
+    ("grain NOT harvest", ["geneva"]),
+    ("grain -harvest", ["geneva"]),
+    ('"grain silos"', ["farmers-copy", "farmers"]),
+    ('"silos grain"', []),
+    ("title:grain", ["wheat"]),
+    ("author:smith", ["farmers-copy", "farmers", "geneva"]),
+    ('author:"jane smith"', ["farmers-copy", "farmers", "geneva"]),
+    ("author:lopez", ["storm"]),
+    ("source:herald", ["reformes", "wheat", "festival"]),
+    ("source:herald grain", ["wheat"]),
+    ("tag:economy", ["rates", "wheat"]),
+    ("tag:ukraine", ["farmers-copy", "farmers", "geneva"]),
+    ("lang:fr", ["reformes"]),
+    ("published:2025-05", ["rates", "farmers-copy", "farmers", "geneva"]),
+    ("published:2023", ["storm"]),
+    ("published:[2025-05-01 TO 2025-05-20]", ["farmers", "geneva"]),
+    ("since:2025-05-21", ["reformes", "rates", "farmers-copy"]),
+    ("until:2023-12-31", ["storm", "festival"]),
+    ("since:2024-01-01 until:2025-05-03", ["geneva", "wheat"]),
+    ("ukrain*", ["farmers-copy", "farmers", "geneva"]),
+    ("kharkov~", ["farmers-copy", "farmers"]),
+    ("(storm OR premiere) AND river", ["storm"]),
+    ("(grain OR rates) inflation", ["rates"]),
+    ("farmer", ["farmers-copy", "farmers", "wheat"]),  # stemming: farmer ~ farmers
+    ("retraite", ["reformes"]),  # French stemmer for the French article
+    ("title:réformes", ["reformes"]),
+    ("volcano", []),
+    ("source:nowhere", []),
+    ("grain NOT grain", []),
+])
+def test_operators(indexed, q, expected):
+    assert newest(indexed, q) == expected
+
+
+def test_title_match_ranks_first(indexed):
+    archive, index = indexed
+    hits = index.search("grain").hits
+    assert keys(archive, hits)[0] == "wheat"  # the only article with grain in its title
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_filters_match_query_syntax(indexed):
+    from datetime import date
+
+    archive, index = indexed
+    assert keys(archive, index.search("grain", source="courier", sort="newest").hits) == ["farmers"]
+    got = index.search("grain", since=date(2025, 5, 1), until=date(2025, 5, 20), sort="newest")
+    assert keys(archive, got.hits) == ["farmers", "geneva"]
+    assert index.search("grain", source="nowhere").hits == []
+
+
+@pytest.mark.parametrize("q, expected, notice", [
+    ("(grain", ["farmers-copy", "farmers", "geneva", "wheat"], "parenthes"),
+    ("grain )", ["farmers-copy", "farmers", "geneva", "wheat"], "parenthes"),
+    ('grain "silos', ["farmers-copy", "farmers"], "quote"),
+    ("grain OR", ["farmers-copy", "farmers", "geneva", "wheat"], "OR"),
+    ("AND grain", ["farmers-copy", "farmers", "geneva", "wheat"], "AND"),
+    ("storm AND AND river", ["storm"], "AND"),
+    ("published:yesterday storm", ["storm"], "published:yesterday"),
+    ("published:[2025-13-01 TO 2025-14-01] storm", ["storm"], "published"),
+    ("since:soon storm", ["storm"], "since:soon"),
+    ("foo:storm", ["storm"], "foo:"),
+    ("NOT", [], "NOT"),
+    ('"', [], "quote"),
+    ("the and of", [], "common words"),
+])
+def test_malformed_queries_fall_back(indexed, q, expected, notice):
+    archive, index = indexed
+    results = index.search(q, sort="newest", limit=50)
+    assert keys(archive, results.hits) == expected
+    assert any(notice in n for n in results.notices), results.notices
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(list('ab grain()"*~-:^[]{}TOANDORNT0123456789') +
+                                ["title:", "published:", "since:", " OR ", " AND ", " NOT "]),
+                max_size=25).map("".join))
+def test_no_query_raises(indexed, q):
+    _, index = indexed
+    results = index.search(q, facets=True)
+    assert results.total >= len(results.hits)
+
+
+def test_empty_query(indexed):
+    _, index = indexed
+    results = index.search("   ")
+    assert (results.hits, results.total, results.pages) == ([], 0, 0)
