@@ -383,3 +383,22 @@ def test_module_serves_in_the_foreground():
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_request_log_reads_like_a_list(site: DemoSite):
+    site.requests.clear()
+    for path in ("/", "/about/", "/rss.xml"):
+        fetch(site.url(path))
+    assert site.requests[0] == "/" and site.requests[-1] == "/rss.xml"
+    assert site.requests[1:] == ["/about/", "/rss.xml"]
+    assert "/about/" in site.requests and "/terms/" not in site.requests
+
+
+def test_demo_config_database_is_optional(tmp_path: Path):
+    assert "database" not in demo_config("http://127.0.0.1:8080")
+    custom = tomllib.loads(demo_config("http://127.0.0.1:8080", database="postgresql+psycopg://u@h/db"))
+    assert custom["archive"]["database"] == "postgresql+psycopg://u@h/db"
+    other = parse_config(tomllib.loads(demo_config("http://127.0.0.1:8080", data_dir="demo-data")), None, tmp_path)
+    assert other.database_url.endswith("demo-data/archive.sqlite")
+    slow = tomllib.loads(demo_config("http://127.0.0.1:8080", fast=False))
+    assert "crawl" not in slow

@@ -10,10 +10,13 @@ def demo_config(base_url: str, *, name: str = SOURCE_NAME, data_dir: str = "data
     """Text of a newsarchive.toml with one source crawling the demo site at `base_url`.
 
     `fast` drops the crawl delay and AutoThrottle: the demo server is local, politeness
-    towards it only slows the demo down. Paths are relative to the file's folder.
+    towards it only slows the demo down. Paths are relative to the file's folder. A `database`
+    line (any SQLAlchemy URL) is written only when needed, so a caller can add its own.
     """
     base = base_url.rstrip("/")
-    database = database or f"sqlite:///{data_dir}/archive.sqlite"
+    if not database and data_dir != "data":
+        database = f"sqlite:///{data_dir}/archive.sqlite"
+    database_line = f'database = "{database}"\n' if database else ""
     crawl = ""
     if fast:
         crawl = """
@@ -27,8 +30,7 @@ concurrency_per_domain = 4
 # Written by newsarchive.demosite.demo_config; the server's address changes on every run.
 
 [archive]
-database = "{database}"
-data_dir = "{data_dir}"
+{database_line}data_dir = "{data_dir}"
 site_dir = "{site_dir}"
 site_title = "Harbor Gazette archive (demo)"
 {crawl}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 from newsarchive.demosite import feeds, render
@@ -41,8 +41,8 @@ class RequestRecord:
 class RequestLog:
     """Thread-safe record of every request served.
 
-    `log[path]` is how many times `path` was requested, `len(log)` the number of requests,
-    iterating yields the requested paths in order; `records()` has method, status and whether
+    Reads like a Counter and like a list: `log[path]` is how many times `path` was requested;
+    `len(log)`, `log[i]`, `log[i:j]` and iteration see the requested paths in order; `records()` has method, status and whether
     the request was conditional.
     """
 
@@ -74,8 +74,18 @@ class RequestLog:
         with self._lock:
             self._records.clear()
 
-    def __getitem__(self, path: str) -> int:
-        return self.count(path)
+    @overload
+    def __getitem__(self, key: str) -> int: ...
+    @overload
+    def __getitem__(self, key: int) -> str: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[str]: ...
+
+    def __getitem__(self, key: str | int | slice) -> int | str | list[str]:
+        """`log["/path/"]` counts requests for a path; `log[i]` and `log[i:j]` index the paths in order."""
+        if isinstance(key, str):
+            return self.count(key)
+        return self.paths()[key]
 
     def __contains__(self, path: object) -> bool:
         return any(r.path == path for r in self.records())
