@@ -189,6 +189,22 @@ class BoilerplateBlock(Base):
     __table_args__ = (UniqueConstraint("source_id", "fingerprint", name="uq_boilerplate_source_fp"),)
 
 
+class ArticleFingerprint(Base):
+    """One paragraph fingerprint of an article's raw extraction (archive.boilerplate).
+
+    Counting distinct articles per fingerprint needs the article -> fingerprints relation: a
+    refetched or re-extracted article replaces its rows instead of counting twice.
+    """
+
+    __tablename__ = "article_fingerprints"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(16), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+
+    __table_args__ = (Index("ix_article_fingerprints_source_fp", "source_id", "fingerprint"),)
+
+
 class FeedState(Base):
     """Conditional-GET validators of feeds and sitemaps, per URL."""
 

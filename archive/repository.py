@@ -273,6 +273,87 @@ class Repository:
             s.execute(update(Article).values(needs_index=True))
 
 
+    # -- learned boilerplate (archive.boilerplate) ----------------------------------------
+    def replace_article_fingerprints(self, source_id: int, fingerprints: dict[int, set[str]]) -> None:
+        """Store the paragraph fingerprints of articles, replacing what each had before."""
+        from sqlalchemy import delete
+
+        from archive.models import ArticleFingerprint
+
+        if not fingerprints:
+            return
+        with self.db.session() as s:
+            ids = list(fingerprints)
+            for start in range(0, len(ids), 500):
+                s.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id.in_(ids[start:start + 500])))
+            s.add_all(ArticleFingerprint(article_id=article_id, fingerprint=fp, source_id=source_id)
+                      for article_id, fps in fingerprints.items() for fp in fps)
+
+    def fingerprint_counts(self, source_id: int, min_count: int = 2) -> tuple[int, dict[str, int]]:
+        """(articles observed, distinct-article count of each fingerprint seen at least min_count times)."""
+        from archive.models import ArticleFingerprint
+
+        with self.db.session() as s:
+            articles = s.scalar(select(func.count(func.distinct(ArticleFingerprint.article_id)))
+                                .where(ArticleFingerprint.source_id == source_id)) or 0
+            rows = s.execute(select(ArticleFingerprint.fingerprint, func.count())
+                             .where(ArticleFingerprint.source_id == source_id)
+                             .group_by(ArticleFingerprint.fingerprint)
+                             .having(func.count() >= min_count))
+            return articles, {fp: count for fp, count in rows}
+
+    def fingerprinted_articles(self, source_id: int) -> set[int]:
+        """Ids of the articles whose fingerprints are stored."""
+        from archive.models import ArticleFingerprint
+
+        with self.db.session() as s:
+            return set(s.scalars(select(ArticleFingerprint.article_id).distinct()
+                                 .where(ArticleFingerprint.source_id == source_id)))
+
+    def learned_boilerplate(self, source_id: int) -> dict[str, str]:
+        """Learned boilerplate of a source: fingerprint -> sample text."""
+        from archive.models import BoilerplateBlock
+
+        with self.db.session() as s:
+            return {b.fingerprint: b.sample for b in
+                    s.scalars(select(BoilerplateBlock).where(BoilerplateBlock.source_id == source_id))}
+
+    def save_boilerplate_blocks(self, source_id: int, blocks: dict[str, tuple[str, int]]) -> None:
+        """Insert or update learned blocks: fingerprint -> (sample, article_count)."""
+        from archive.models import BoilerplateBlock
+
+        with self.db.session() as s:
+            existing = {b.fingerprint: b for b in
+                        s.scalars(select(BoilerplateBlock).where(BoilerplateBlock.source_id == source_id))}
+            for fp, (sample, count) in blocks.items():
+                row = existing.get(fp)
+                if row is None:
+                    s.add(BoilerplateBlock(source_id=source_id, fingerprint=fp, sample=sample[:2000],
+                                           article_count=count))
+                else:
+                    row.article_count = count
+
+    def article_bodies(self, source_id: int) -> list[tuple[int, str, str]]:
+        """(id, text, html) of every article of a source, for re-cleaning."""
+        with self.db.session() as s:
+            return [tuple(r) for r in s.execute(select(Article.id, Article.text, Article.html)
+                                                .where(Article.source_id == source_id).order_by(Article.id))]
+
+    def update_article_body(self, article_id: int, text: str, html: str, word_count: int) -> bool:
+        """Replace an article's text and HTML (boilerplate removed); True when it changed."""
+        with self.db.session() as s:
+            article = s.get(Article, article_id)
+            if article is None or (article.text == text and article.html == html):
+                return False
+            digest = content_hash(article.title, text)
+            article.text, article.html, article.word_count, article.content_hash = text, html, word_count, digest
+            if article.revisions:
+                latest = article.revisions[-1]
+                latest.text, latest.html, latest.word_count, latest.content_hash = text, html, word_count, digest
+            article.version += 1
+            article.needs_index = True
+            return True
+
 def _run_dict(run: CrawlRun | None) -> dict[str, Any] | None:
     if run is None:
         return None
