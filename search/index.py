@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 BATCH = 1000  # articles per commit in an incremental sync
 WRITER_TIMEOUT = 10.0  # seconds to wait for Whoosh's write lock
-REBUILD_LIMITMB = 256
+REBUILD_WRITER: dict[str, Any] = {"limitmb": 256}  # chosen by benchmarks/search.py
 FACETS = ("source", "year", "section")
 SORTS = ("relevance", "newest")
 _WORD = re.compile(r"\w+")
@@ -401,33 +401,45 @@ class SearchIndex:
         return deleted
 
     def _rebuild(self, repo: Repository, report: SyncReport, progress: bool) -> None:
+        versions: dict[int, int] = {}
+        with repo.db.session() as s:
+            sources = dict(s.execute(select(Source.id, Source.name)).all())
+            total = s.scalar(select(_count())) or 0
+            stmt = (select(Article).options(defer(Article.html)).order_by(Article.id)
+                    .execution_options(yield_per=1000))
+
+            def documents() -> Iterator[dict[str, Any]]:
+                for article in s.scalars(stmt):
+                    versions[article.id] = article.version
+                    yield article_document(article, sources[article.source_id])
+
+            self.rebuild_from(documents(), total=total, progress=progress, notices=report.notices)
+        report.added = len(versions)
+        for chunk in _chunks(list(versions.items()), 5000):
+            repo.mark_indexed(dict(chunk))
+
+    def rebuild_from(self, documents: Iterable[dict[str, Any]], *, total: int = 0, progress: bool = False,
+                     notices: list[str] | None = None) -> int:
+        """Write `documents` into a new generation and make it the live index (atomically)."""
         path = self.store.new_generation()
         ix = self.store.open_path(path)
-        versions: dict[int, int] = {}
-        writer = self.store.writer(ix, timeout=self.writer_timeout, notices=report.notices,
-                                   limitmb=REBUILD_LIMITMB)
+        writer = self.store.writer(ix, timeout=self.writer_timeout, notices=notices, **REBUILD_WRITER)
+        count = 0
         try:
-            with repo.db.session() as s:
-                sources = dict(s.execute(select(Source.id, Source.name)).all())
-                total = s.scalar(select(_count())) or 0
-                stmt = (select(Article).options(defer(Article.html)).order_by(Article.id)
-                        .execution_options(yield_per=500))
-                with _progress(progress, total, "rebuilding") as advance:
-                    for n, article in enumerate(s.scalars(stmt), 1):
-                        writer.add_document(**article_document(article, sources[article.source_id]))
-                        versions[article.id] = article.version
-                        if n % 500 == 0:
-                            advance(500)
-                    advance(len(versions) % 500)
+            with _progress(progress, total, "rebuilding") as advance:
+                for doc in documents:
+                    writer.add_document(**doc)
+                    count += 1
+                    if count % 500 == 0:
+                        advance(500)
+                advance(count % 500)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         ix.close()
         self.store.publish(path)
-        report.added = len(versions)
-        for chunk in _chunks(list(versions.items()), 5000):
-            repo.mark_indexed(dict(chunk))
+        return count
 
     # -- consistency --------------------------------------------------------------------
     def check(self, repo: Repository, fix: bool = False) -> CheckReport:
