@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from newsarchive.errors import UserError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+T = TypeVar("T")
 
 
 class DatabaseError(UserError):
@@ -77,6 +78,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def _backup_sqlite(engine: Engine) -> Path | None:
+    """A consistent copy of an SQLite database file next to it, before a schema upgrade."""
     db_path = engine.url.database
     if engine.dialect.name != "sqlite" or not db_path or db_path == ":memory:":
         return None
@@ -85,37 +87,74 @@ def _backup_sqlite(engine: Engine) -> Path | None:
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     backup = source.with_name(f"{source.name}.{stamp}.bak")
-    with engine.connect() as conn:  # VACUUM INTO makes a consistent copy even in WAL mode
-        conn.exec_driver_sql(f"VACUUM INTO '{backup}'")
-    return backup if backup.exists() else shutil.copy2(source, backup) and backup
+    counter = 1
+    while backup.exists():
+        backup = source.with_name(f"{source.name}.{stamp}-{counter}.bak")
+        counter += 1
+    quoted = str(backup).replace("'", "''")
+    try:
+        with engine.connect() as conn:  # VACUUM INTO makes a consistent copy even in WAL mode
+            conn.exec_driver_sql(f"VACUUM INTO '{quoted}'")
+    except OperationalError:
+        shutil.copy2(source, backup)
+    return backup
+
+
+def known_revisions() -> set[str]:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
 
 
 def upgrade(engine: Engine) -> str | None:
-    """Bring the schema to the newest version; returns a message when something was done."""
-    known = set()
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    for rev in ScriptDirectory.from_config(cfg).walk_revisions():
-        known.add(rev.revision)
+    """Bring the schema to the newest version; returns a message when something was done.
+
+    A database from a newer newsarchive is refused (one line). SQLite files are backed up first;
+    foreign keys are switched off while tables are rebuilt (Alembic's batch mode copies tables,
+    and with cascading foreign keys on, dropping the old copy would delete child rows).
+    PostgreSQL upgrades take an advisory lock, so two processes opening an old database at
+    once do not both migrate it.
+    """
     try:
         current = current_revision(engine)
     except OperationalError as exc:
-        raise DatabaseError(f"cannot open the database ({exc.orig}); check [archive] database "
-                            "and that the server is running") from None
+        raise DatabaseError(f"cannot open the database ({_first_line(exc.orig)}); check [archive] "
+                            "database and that the server is running") from None
     head = head_revision()
     if current == head:
         return None
-    if current is not None and current not in known:
+    if current is not None and current not in known_revisions():
         raise DatabaseError(f"the database has schema version {current}, newer than this newsarchive "
                             "knows; upgrade newsarchive (pip install -U newsarchive)")
-    backup = None
-    if current is not None:
-        backup = _backup_sqlite(engine)
-    with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")
+    backup = _backup_sqlite(engine) if current is not None else None
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()  # PRAGMA foreign_keys only works outside a transaction
+        try:
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7240114)")
+                command.upgrade(_alembic_config(conn), "head")
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                conn.commit()
+                if broken:
+                    raise DatabaseError(f"the schema upgrade left {len(broken)} rows with broken "
+                                        f"references; restore the backup {backup} and report this")
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
     if current is None:
         return None
     return f"upgraded database schema {current} -> {head}" + (f" (backup: {backup})" if backup else "")
+
+
+def _first_line(exc: BaseException | None) -> str:
+    return str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else "no detail"
 
 
 class Database:
@@ -147,14 +186,29 @@ class Database:
         self.engine.dispose()
 
 
-def retrying(func: Any, *, attempts: int = 5, base_delay: float = 0.2) -> Any:
-    """Run func(), retrying with backoff while the database is locked or unreachable."""
+def is_transient(exc: OperationalError) -> bool:
+    """A lock or a lost connection (worth retrying), not a broken schema or a bad path."""
+    if exc.connection_invalidated:
+        return True
+    message = str(exc.orig).lower()
+    if "sqlite" in type(exc.orig).__module__:
+        return "locked" in message or "busy" in message
+    return True  # psycopg's OperationalError: server gone, admin shutdown, serialization failure
+
+
+def retrying(func: Callable[[], T], *, attempts: int = 5, base_delay: float = 0.2) -> T:
+    """Run func() (a whole transaction), retrying with exponential backoff while the database is
+    locked or unreachable; then fail with one line. Other errors pass through at once."""
     for attempt in range(attempts):
         try:
             return func()
         except OperationalError as exc:
+            if not is_transient(exc):
+                raise
             if attempt == attempts - 1:
-                raise DatabaseError(f"database unavailable after {attempts} attempts ({exc.orig}); "
-                                    "check that nothing else holds it and retry") from None
+                raise DatabaseError(f"database unavailable after {attempts} attempts "
+                                    f"({_first_line(exc.orig)}); check that the database server is "
+                                    "running and nothing else holds the database, then rerun — "
+                                    "everything stored so far is kept") from None
             time.sleep(base_delay * 2**attempt)
-    return None
+    raise AssertionError("unreachable")

@@ -13,6 +13,8 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
@@ -85,6 +87,10 @@ class Article(Base):
     html: Mapped[str] = mapped_column(Text, default="")
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # Identity beyond the URL (archive.dedup): hash of the normalized text alone (exact copies),
+    # and the story cluster of near-duplicates: the smallest article id in the cluster.
+    text_hash: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    cluster_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)  # capture the current text came from
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
@@ -100,7 +106,8 @@ class Article(Base):
 
     source: Mapped[Source] = relationship(back_populates="articles")
     revisions: Mapped[list[Revision]] = relationship(
-        back_populates="article", order_by="Revision.fetched_at", cascade="all, delete-orphan")
+        back_populates="article", order_by="[Revision.fetched_at, Revision.id]",
+        cascade="all, delete-orphan")
     aliases: Mapped[list[Alias]] = relationship(back_populates="article", cascade="all, delete-orphan")
 
     __table_args__ = (
@@ -138,6 +145,27 @@ class Alias(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
 
     article: Mapped[Article] = relationship(back_populates="aliases")
+
+
+class ArticleSignature(Base):
+    """The MinHash signature of an article's text (archive.dedup), kept for incremental clustering."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LshBucket(Base):
+    """One LSH band of an article's signature: articles sharing a (band, bucket) are candidates."""
+
+    __tablename__ = "lsh_buckets"
+
+    band: Mapped[int] = mapped_column(Integer)
+    bucket: Mapped[int] = mapped_column(BigInteger)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+
+    __table_args__ = (PrimaryKeyConstraint("band", "bucket", "article_id", name="pk_lsh_buckets"),)
 
 
 class Page(Base):

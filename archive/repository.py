@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from archive.db import Database
+from archive import dedup
+from archive.db import Database, retrying
 from archive.extract import Extraction
 from archive.models import Alias, Article, CrawlRun, Page, Revision, Source, utcnow
-from archive.urls import canonicalize, same_site
+from archive.urls import canonicalize, choose_canonical
 from archive.warc import WarcPointer
 from newsarchive.errors import NotFoundError
 
 ARTICLE_JSON_KEYS = ("id", "url", "canonical_url", "source", "title", "authors", "published", "modified",
                      "language", "tags", "description", "text", "word_count", "fetched_at")
+REVISION_JSON_KEYS = ("fetched_at", "title", "word_count")
+T = TypeVar("T")
 
 
 def content_hash(title: str, text: str) -> str:
@@ -37,9 +40,10 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat()
 
 
-def article_to_dict(article: Article) -> dict[str, Any]:
-    """The JSON shape of `show --json` and `export` (a contract)."""
-    return {
+def article_to_dict(article: Article, *, revisions: bool = False) -> dict[str, Any]:
+    """The JSON shape of `show --json` (a contract). `revisions=True` adds `revisions`: one
+    {fetched_at, title, word_count} per stored version of the text, oldest first."""
+    data = {
         "id": article.id,
         "url": article.url,
         "canonical_url": article.canonical_url,
@@ -55,11 +59,15 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "word_count": article.word_count,
         "fetched_at": iso(article.fetched_at),
     }
+    if revisions:
+        data["revisions"] = [{"fetched_at": iso(r.fetched_at), "title": r.title, "word_count": r.word_count}
+                             for r in article.revisions]
+    return data
 
 
 @dataclass
 class StoreResult:
-    outcome: str  # "new", "updated", "unchanged"
+    outcome: str  # "new", "updated", "unchanged", "duplicate" (same text as another URL of the source)
     article_id: int
 
 
@@ -68,29 +76,47 @@ class Repository:
         self.db = db
 
     # -- sources and runs ---------------------------------------------------------------
+    def _write(self, func: Callable[[], T]) -> T:
+        """Run one write transaction: again when a concurrent writer inserted the same unique
+        row first (the retry then finds it), and with backoff while the database is locked or
+        unreachable (then one clear error line; committed work is never lost)."""
+        def attempt() -> T:
+            for n in range(3):
+                try:
+                    return func()
+                except IntegrityError:
+                    if n == 2:
+                        raise
+            raise AssertionError("unreachable")
+        return retrying(attempt)
+
     def ensure_source(self, name: str, title: str = "") -> int:
+        return self._write(lambda: self._ensure_source(name, title))
+
+    def _ensure_source(self, name: str, title: str) -> int:
         with self.db.session() as s:
             source = s.scalar(select(Source).where(Source.name == name))
             if source is None:
                 source = Source(name=name, title=title)
                 s.add(source)
-                try:
-                    s.flush()
-                except IntegrityError:  # created concurrently by another process
-                    s.rollback()
-                    source = s.scalars(select(Source).where(Source.name == name)).one()
+                s.flush()
             elif title and source.title != title:
                 source.title = title
             return source.id
 
     def start_run(self, source_id: int) -> int:
-        with self.db.session() as s:
-            run = CrawlRun(source_id=source_id)
-            s.add(run)
-            s.flush()
-            return run.id
+        def write() -> int:
+            with self.db.session() as s:
+                run = CrawlRun(source_id=source_id)
+                s.add(run)
+                s.flush()
+                return run.id
+        return self._write(write)
 
     def finish_run(self, run_id: int, stats: dict[str, Any], status: str = "finished") -> None:
+        self._write(lambda: self._finish_run(run_id, stats, status))
+
+    def _finish_run(self, run_id: int, stats: dict[str, Any], status: str) -> None:
         with self.db.session() as s:
             run = s.get(CrawlRun, run_id)
             if run is None:
@@ -114,53 +140,61 @@ class Repository:
     def record_page(self, source_id: int, url: str, status: int, reason: str,
                     pointer: WarcPointer | None = None) -> None:
         """Remember a fetched page that held no article."""
-        with self.db.session() as s:
-            page = s.scalar(select(Page).where(Page.url == url))
-            if page is None:
-                page = Page(url=url, source_id=source_id)
-                s.add(page)
-            page.status, page.reason, page.fetched_at = status, reason[:2000], utcnow()
-            if pointer:
-                page.warc_file, page.warc_offset = pointer.file, pointer.offset
+        def write() -> None:
+            with self.db.session() as s:
+                page = s.scalar(select(Page).where(Page.url == url))
+                if page is None:
+                    page = Page(url=url, source_id=source_id)
+                    s.add(page)
+                page.status, page.reason, page.fetched_at = status, reason[:2000], utcnow()
+                if pointer:
+                    page.warc_file, page.warc_offset = pointer.file, pointer.offset
+        self._write(write)
 
     def store_article(self, source_id: int, fetched_url: str, extraction: Extraction,
                       pointer: WarcPointer, *, fetched_at: datetime | None = None,
-                      etag: str = "", last_modified: str = "") -> StoreResult:
-        """Insert or update the article a capture yielded; idempotent for an unchanged page."""
+                      etag: str = "", last_modified: str = "", request_url: str = "") -> StoreResult:
+        """Insert or update the article a capture yielded, in one transaction; idempotent for an
+        unchanged page. `request_url` is the URL first requested (before redirects): it becomes
+        an alias too."""
         fetched_at = fetched_at or utcnow()
-        canonical = canonicalize(fetched_url)
-        declared = extraction.canonical_url
-        if declared and same_site(declared, fetched_url):
-            canonical = canonicalize(declared)
+        canonical = choose_canonical(fetched_url, extraction.canonical_url)
         digest = content_hash(extraction.title, extraction.text)
-        for attempt in range(2):
-            try:
-                return self._store(source_id, fetched_url, canonical, extraction, pointer, fetched_at,
-                                   digest, etag, last_modified)
-            except IntegrityError:  # a concurrent writer inserted the same URL first: retry as update
-                if attempt == 1:
-                    raise
-        raise AssertionError("unreachable")
+        aliases = {canonicalize(u) for u in (fetched_url, request_url) if u}
+        return self._write(lambda: self._store(source_id, fetched_url, canonical, extraction, pointer,
+                                               fetched_at, digest, etag, last_modified, set(aliases)))
 
     def _store(self, source_id: int, fetched_url: str, canonical: str, ex: Extraction,
                pointer: WarcPointer, fetched_at: datetime, digest: str, etag: str,
-               last_modified: str) -> StoreResult:
+               last_modified: str, aliases: set[str]) -> StoreResult:
         with self.db.session() as s:
-            article = s.scalar(select(Article).where(Article.canonical_url == canonical))
+            # FOR UPDATE (PostgreSQL): a concurrent writer of the same article waits, then sees
+            # this transaction's text, so the same change is never stored twice.
+            article = s.scalar(select(Article).where(Article.canonical_url == canonical).with_for_update())
             if article is None:
-                alias = s.scalar(select(Alias).where(Alias.url == canonicalize(fetched_url)))
-                article = alias.article if alias else None
+                alias_owner = s.scalar(select(Alias.article_id).where(Alias.url.in_(aliases)).limit(1))
+                if alias_owner is not None:
+                    article = s.scalar(select(Article).where(Article.id == alias_owner).with_for_update())
             if article is not None and article.source_id != source_id:
                 # Another source owns this URL; never let a page overwrite another site's article.
                 return StoreResult("unchanged", article.id)
             outcome = "unchanged"
+            if article is None and ex.word_count >= dedup.MIN_EXACT_WORDS:
+                # The same text under another URL of this source (slug change, print/section
+                # variant): one article, and this URL becomes an alias of it.
+                article = s.scalar(select(Article).where(
+                    Article.source_id == source_id, Article.content_hash == digest)
+                    .order_by(Article.id).limit(1).with_for_update())
+                if article is not None:
+                    outcome = "duplicate"
+                    aliases.add(canonical)
             if article is None:
                 article = Article(source_id=source_id, canonical_url=canonical, first_seen=fetched_at)
                 s.add(article)
                 outcome = "new"
-            elif article.content_hash != digest:
+            elif outcome != "duplicate" and article.content_hash != digest:
                 outcome = "updated"
-            if outcome != "unchanged":
+            if outcome in ("new", "updated"):
                 self._apply(article, fetched_url, ex, pointer, fetched_at, digest)
                 article.revisions.append(Revision(
                     fetched_at=fetched_at, title=ex.title, text=ex.text, html=ex.html,
@@ -169,11 +203,13 @@ class Repository:
                 article.version = 1 if outcome == "new" else article.version + 1
                 article.needs_index = True
             article.last_seen = fetched_at
-            article.etag, article.last_modified_header = etag[:255], last_modified[:64]
+            if outcome != "duplicate":  # validators belong to the URL that was fetched
+                article.etag, article.last_modified_header = etag[:255], last_modified[:64]
             s.flush()
-            fetched_key = canonicalize(fetched_url)
-            if not s.scalar(select(Alias.id).where(Alias.url == fetched_key)):
-                s.add(Alias(url=fetched_key, article_id=article.id))
+            if outcome in ("new", "updated") or not article.text_hash:
+                dedup.assign_cluster(s, article)
+            known = set(s.scalars(select(Alias.url).where(Alias.url.in_(aliases))))
+            s.add_all(Alias(url=url, article_id=article.id) for url in sorted(aliases - known))
             s.flush()
             return StoreResult(outcome, article.id)
 
@@ -190,6 +226,9 @@ class Repository:
 
     def update_extraction(self, article_id: int, ex: Extraction) -> bool:
         """Replace an article's text and metadata (re-extraction); True when something changed."""
+        return self._write(lambda: self._update_extraction(article_id, ex))
+
+    def _update_extraction(self, article_id: int, ex: Extraction) -> bool:
         with self.db.session() as s:
             article = s.get(Article, article_id)
             if article is None:
@@ -211,6 +250,8 @@ class Repository:
                 latest.word_count, latest.content_hash = ex.word_count, digest
             article.version += 1
             article.needs_index = True
+            s.flush()
+            dedup.assign_cluster(s, article)
             return True
 
     # -- reading ------------------------------------------------------------------------
@@ -271,6 +312,40 @@ class Repository:
     def mark_all_for_index(self) -> None:
         with self.db.session() as s:
             s.execute(update(Article).values(needs_index=True))
+
+    # -- identity, story clusters, revisions, revisit (issue 4) ----------------------------
+    def cluster_siblings(self, session: Session, article_id: int) -> list[Article]:
+        """The other articles of an article's story cluster (the same story published elsewhere,
+        or under another URL), oldest first: the site's "also published by …"."""
+        article = session.get(Article, article_id)
+        if article is None or article.cluster_id is None:
+            return []
+        return [a for a in dedup.cluster_members(session, article.cluster_id) if a.id != article_id]
+
+    def backfill_dedup(self, batch: int = 200) -> int:
+        """Compute text hashes, signatures and clusters of articles stored before they existed
+        (after a schema upgrade); returns how many articles were processed."""
+        done = 0
+        while True:
+            def step() -> int:
+                with self.db.session() as s:
+                    rows = list(s.scalars(select(Article).where(Article.text_hash == "")
+                                          .order_by(Article.id).limit(batch)))
+                    for article in rows:
+                        dedup.assign_cluster(s, article)
+                        s.flush()
+                    return len(rows)
+            count = self._write(step)
+            done += count
+            if count < batch:
+                return done
+
+    def revisit_candidates(self, source_id: int) -> list[tuple[str, str, str]]:
+        """(url, etag, last_modified) of every article of a source, for `crawl --revisit`."""
+        with self.db.session() as s:
+            rows = s.execute(select(Article.url, Article.etag, Article.last_modified_header)
+                             .where(Article.source_id == source_id).order_by(Article.id)).all()
+        return [(url, etag or "", last_modified or "") for url, etag, last_modified in rows]
 
 
     # -- learned boilerplate (archive.boilerplate) ----------------------------------------

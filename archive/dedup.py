@@ -1,0 +1,147 @@
+"""Exact and near-duplicate detection: text hashes and MinHash/LSH story clusters.
+
+The same wire story republished (lightly edited) by several sites forms a *story cluster*:
+`Article.cluster_id` is the smallest article id in the cluster, so the site can list "also
+published by …" and search can collapse a cluster into one hit.
+
+Clustering is incremental and lives in the database, so it works across processes and on
+PostgreSQL: each article's MinHash signature (datasketch, word 3-shingles) is stored in
+`article_signatures`, and its LSH bands in `lsh_buckets` (band, bucket). A new or changed
+article looks up the articles sharing a bucket, keeps those whose estimated Jaccard similarity
+reaches THRESHOLD, and joins (merging, if need be) their clusters. An article whose text is
+rewritten into another story moves to that story's cluster (or its own).
+
+The session-level functions here are called by archive.repository inside its transactions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from archive.models import Article, ArticleSignature, LshBucket
+
+NUM_PERM = 128
+SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures depend on it
+SHINGLE_WORDS = 3
+THRESHOLD = 0.5  # estimated Jaccard similarity of 3-shingle sets; wire copies score 0.6-1.0
+MIN_WORDS = 40  # shorter texts (stubs, teasers) are too unspecific to cluster
+MIN_EXACT_WORDS = 15  # exact text matches need at least this many words
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalize_text(text: str) -> str:
+    """Case-, punctuation- and whitespace-insensitive form of a text (NFKC, lowercase words)."""
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def text_hash(text: str) -> str:
+    """SHA-256 of the normalized text: equal for exact copies that differ only in formatting."""
+    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _lsh_params() -> tuple[int, int]:
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+
+
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash signature of a text (uint32 array), or None when it is too short."""
+    words = normalize_text(text).split()
+    if len(words) < MIN_WORDS:
+        return None
+    shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
+                for i in range(len(words) - SHINGLE_WORDS + 1)}
+    template = _template()
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=SCHEME)
+    minhash.update_batch(list(shingles))
+    return minhash.hashvalues.astype(np.uint32)
+
+
+def to_bytes(values: np.ndarray) -> bytes:
+    return values.astype("<u4").tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<u4")
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def band_keys(values: np.ndarray) -> list[tuple[int, int]]:
+    """(band, bucket) pairs of a signature: a signed 64-bit hash of each band's values."""
+    bands, rows = _lsh_params()
+    raw = values.astype("<u4")
+    keys = []
+    for band in range(bands):
+        digest = hashlib.blake2b(raw[band * rows:(band + 1) * rows].tobytes(), digest_size=8).digest()
+        keys.append((band, int.from_bytes(digest, "big", signed=True)))
+    return keys
+
+
+def assign_cluster(session: Session, article: Article) -> None:
+    """(Re)compute an article's text hash, signature and story cluster (it must have an id)."""
+    article.text_hash = text_hash(article.text or "")
+    session.execute(delete(LshBucket).where(LshBucket.article_id == article.id))
+    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article.id))
+    values = signature(article.text or "")
+    matches: set[int] = set()  # cluster ids of matching articles
+    if (article.word_count or 0) >= MIN_EXACT_WORDS:
+        matches.update(
+            cid or aid for aid, cid in session.execute(
+                select(Article.id, Article.cluster_id).where(
+                    Article.text_hash == article.text_hash, Article.id != article.id)))
+    keys: list[tuple[int, int]] = []
+    if values is not None:
+        keys = band_keys(values)
+        candidates = set(session.scalars(
+            select(LshBucket.article_id).where(
+                or_(*(and_(LshBucket.band == b, LshBucket.bucket == k) for b, k in keys)),
+                LshBucket.article_id != article.id)))
+        if candidates:
+            rows = session.execute(
+                select(ArticleSignature.article_id, ArticleSignature.minhash, Article.cluster_id)
+                .join(Article, Article.id == ArticleSignature.article_id)
+                .where(ArticleSignature.article_id.in_(candidates))).all()
+            matches.update(cid or aid for aid, data, cid in rows
+                           if similarity(values, from_bytes(data)) >= THRESHOLD)
+    previous = article.cluster_id
+    target = min(matches | {article.id})
+    article.cluster_id = target
+    merged = matches - {target}
+    if previous == article.id and target != article.id:
+        merged.add(article.id)  # its old cluster-mates follow it into the cluster it joined
+    if merged:
+        # Merge clusters; the other members' index documents must learn their new cluster.
+        session.execute(
+            update(Article).where(Article.cluster_id.in_(merged), Article.id != article.id)
+            .values(cluster_id=target, version=Article.version + 1, needs_index=True)
+            .execution_options(synchronize_session=False))
+    if values is not None:
+        session.add(ArticleSignature(article_id=article.id, minhash=to_bytes(values)))
+        session.add_all(LshBucket(band=b, bucket=k, article_id=article.id) for b, k in keys)
+
+
+def cluster_members(session: Session, cluster_id: int | None) -> list[Article]:
+    """Every article of one story cluster, oldest first."""
+    if cluster_id is None:
+        return []
+    stmt = select(Article).where(Article.cluster_id == cluster_id).order_by(Article.first_seen, Article.id)
+    return list(session.scalars(stmt))
