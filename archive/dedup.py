@@ -108,7 +108,6 @@ def assign_cluster(session: Session, article: Article) -> None:
             cid or aid for aid, cid in session.execute(
                 select(Article.id, Article.cluster_id).where(
                     Article.text_hash == article.text_hash, Article.id != article.id)))
-    keys: list[tuple[int, int]] = []
     if values is not None:
         keys = band_keys(values)
         candidates = set(session.scalars(
@@ -134,9 +133,20 @@ def assign_cluster(session: Session, article: Article) -> None:
             update(Article).where(Article.cluster_id.in_(merged), Article.id != article.id)
             .values(cluster_id=target, version=Article.version + 1, needs_index=True)
             .execution_options(synchronize_session=False))
+    _add_signature(session, article.id, values)
+
+
+def _add_signature(session: Session, article_id: int, values: np.ndarray | None) -> None:
     if values is not None:
-        session.add(ArticleSignature(article_id=article.id, minhash=to_bytes(values)))
-        session.add_all(LshBucket(band=b, bucket=k, article_id=article.id) for b, k in keys)
+        session.add(ArticleSignature(article_id=article_id, minhash=to_bytes(values)))
+        session.add_all(LshBucket(band=b, bucket=k, article_id=article_id) for b, k in band_keys(values))
+
+
+def save_signature(session: Session, article: Article) -> None:
+    """Store an article's signature and LSH bands without touching its cluster (import)."""
+    session.execute(delete(LshBucket).where(LshBucket.article_id == article.id))
+    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article.id))
+    _add_signature(session, article.id, signature(article.text or ""))
 
 
 def cluster_members(session: Session, cluster_id: int | None) -> list[Article]:

@@ -29,7 +29,7 @@ def edited(words: list[str], seed: int, changes: int = 8) -> list[str]:
     out = list(words)
     for _ in range(changes):
         out[rng.randrange(len(out))] = rng.choice(VOCAB)
-    return out + "Reporting by the wire desk editing by staff".split()
+    return out + ["Reporting", "by", "the", "wire", "desk", "editing", "by", "staff"]
 
 
 def ex(words: list[str], title: str = "A story") -> Extraction:
