@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import json
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +11,7 @@ from typing import IO, Any
 
 from archive.db import Database
 from archive.extract import Extraction, extract_article
-from archive.repository import Repository, article_to_dict
+from archive.repository import Repository, article_to_dict, iso
 from archive.warc import read_capture
 from newsarchive.config import CONFIG_NAME, Config, starter_config
 from newsarchive.errors import NotFoundError, UserError
@@ -80,20 +79,78 @@ def search(config: Config, query: str, **options: Any) -> Any:
 
 
 def show(config: Config, id_or_url: str) -> dict[str, Any]:
+    """One article as `show --json` prints it (with its `revisions`)."""
     with open_archive(config) as repo, repo.db.session() as s:
-        return article_to_dict(repo.get_article(s, id_or_url))
+        return article_to_dict(repo.get_article(s, id_or_url), revisions=True)
 
 
 def export(config: Config, out: IO[str], source: str | None = None) -> int:
-    """Write every article as one JSON object per line; returns the count."""
+    """Write every article as one JSON object per line, losslessly (archive.transfer); returns
+    the count."""
+    from archive.transfer import export_archive
+
     if source:
         config.source(source)
-    count = 0
+    with open_archive(config) as repo:
+        return export_archive(repo.db, out, source)
+
+
+# -- issue 4: import, diff, upgrade ---------------------------------------------------------
+def import_file(config: Config, path: Path) -> Any:
+    """Add the articles of a `newsarchive export` file; returns an archive.transfer.ImportReport."""
+    from archive.transfer import import_archive
+
+    if not Path(path).is_file():
+        raise NotFoundError(f"no such file {path}; give a file written by `newsarchive export`")
+    with open_archive(config) as repo, open(path, encoding="utf-8") as lines:
+        return import_archive(repo.db, lines)
+
+
+def diff(config: Config, id_or_url: str, rev_a: int | None = None, rev_b: int | None = None) -> dict[str, Any]:
+    """Two revisions of an article (1 = oldest; default: the last two) and their word diff
+    (`chunks`: [(op, text)] with op in equal/insert/delete)."""
+    from archive.diff import word_diff
+
     with open_archive(config) as repo, repo.db.session() as s:
-        for article in repo.iter_articles(s, source=source):
-            out.write(json.dumps(article_to_dict(article), ensure_ascii=False) + "\n")
-            count += 1
-    return count
+        article = repo.get_article(s, id_or_url)
+        revisions = list(article.revisions)
+        count = len(revisions)
+        if rev_a is None and rev_b is None:
+            if count < 2:
+                raise UserError(f"article {article.id} has {count} revision; nothing to compare yet "
+                                "(`newsarchive crawl --revisit` fetches archived articles again)")
+            rev_a, rev_b = count - 1, count
+        if rev_a is None or rev_b is None:
+            raise UserError("give two revision numbers (REV_A REV_B), or none for the last change")
+        for number in (rev_a, rev_b):
+            if not 1 <= number <= count:
+                raise UserError(f"article {article.id} has revisions 1 to {count}; {number} is not one")
+        old, new = revisions[rev_a - 1], revisions[rev_b - 1]
+
+        def info(number: int, rev: Any) -> dict[str, Any]:
+            return {"number": number, "fetched_at": iso(rev.fetched_at), "title": rev.title,
+                    "word_count": rev.word_count}
+        return {"id": article.id, "url": article.url, "revisions": count,
+                "from": info(rev_a, old), "to": info(rev_b, new),
+                "title_chunks": word_diff(old.title, new.title), "chunks": word_diff(old.text, new.text)}
+
+
+def upgrade(config: Config) -> str:
+    """Bring the database schema to the newest version (with a backup for SQLite) and fill in
+    what new versions derive from stored articles; returns a one-line report."""
+    from archive.db import current_revision
+
+    db = Database(config.database_url)
+    try:
+        message = db.upgrade_message
+        backfilled = Repository(db).backfill_dedup()
+        revision = current_revision(db.engine)
+    finally:
+        db.close()
+    parts = [message or f"database schema is up to date ({revision})"]
+    if backfilled:
+        parts.append(f"story clusters computed for {backfilled} articles")
+    return "; ".join(parts)
 
 
 def stats(config: Config) -> dict[str, Any]:

@@ -211,6 +211,8 @@ def show(ctx: Context, id_or_url: str, as_json: bool) -> None:
     byline = ", ".join(article["authors"])
     click.echo(" · ".join(x for x in (article["source"], byline, article["published"] or "undated") if x))
     click.echo(article["url"])
+    if len(article.get("revisions", [])) > 1:
+        click.echo(f"updated {len(article['revisions']) - 1} times; see `newsarchive diff {article['id']}`")
     click.echo("")
     click.echo(article["text"])
 
@@ -267,6 +269,51 @@ def export(ctx: Context, source: str | None, out: str | None) -> None:
         click.echo(f"exported {count} articles to {target}", err=True)
     else:
         api.export(ctx.config, sys.stdout, source)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@pass_ctx
+@user_errors
+def import_(ctx: Context, file: str) -> None:
+    """Add the articles of a `newsarchive export` file (existing articles are kept as they are)."""
+    report = api.import_file(ctx.config, Path(file))
+    click.echo(f"imported {report.articles} articles ({report.revisions} revisions, {report.aliases} aliases, "
+               f"{report.sources} new sources); {report.skipped} already archived")
+
+
+@cli.command()
+@click.argument("id_or_url")
+@click.argument("revisions", nargs=-1, type=click.IntRange(1))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the diff as [op, text] chunks).")
+@pass_ctx
+@user_errors
+def diff(ctx: Context, id_or_url: str, revisions: tuple[int, ...], as_json: bool) -> None:
+    """Word-level diff of an article's revisions: REV_A REV_B (1 = oldest; default: the last change)."""
+    from archive.diff import has_changes, render_text
+
+    if len(revisions) not in (0, 2):
+        raise UserError("give two revision numbers (REV_A REV_B), or none for the last change")
+    result = api.diff(ctx.config, id_or_url, *(revisions or (None, None)))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    color = sys.stdout.isatty()
+    old, new = result["from"], result["to"]
+    click.echo(f"article {result['id']}: revision {old['number']} ({old['fetched_at']}) -> "
+               f"revision {new['number']} ({new['fetched_at']}) of {result['revisions']}")
+    if has_changes(result["title_chunks"]):
+        click.echo("title: " + render_text(result["title_chunks"], color=color))
+    click.echo("")
+    click.echo(render_text(result["chunks"], color=color) if has_changes(result["chunks"]) else "(text unchanged)")
+
+
+@cli.command()
+@pass_ctx
+@user_errors
+def upgrade(ctx: Context) -> None:
+    """Bring the database schema up to date (SQLite: backed up first). Other commands do it too."""
+    click.echo(api.upgrade(ctx.config))
 
 
 @cli.command()
