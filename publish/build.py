@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import marshal
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -253,13 +255,42 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
                 writer.write(task.rel, builder.article_page(e, html, text, related[e.id]), task.key)
                 advance(1)
         builder.static_files(writer)
+        cache = _load_search_cache(Path(out_dir), builder.global_key)
         export_search_index(_search_documents(db, entries), writer, prefix="search/",
-                            sources=[(e.source, e.source_title) for e in entries], progress=advance)
+                            sources=[(e.source, e.source_title) for e in entries], progress=advance,
+                            cache=cache)
+        _save_search_cache(Path(out_dir), builder.global_key, cache)
     writer.finish()
-    files_total = sum(1 for p in Path(out_dir).rglob("*") if p.is_file())
+    files_total = len(writer.new_files) + 1  # and the manifest
     return BuildReport(pages_written=writer.written, pages_unchanged=writer.unchanged,
                        pages_deleted=writer.deleted, files_total=files_total,
                        seconds=round(time.perf_counter() - started, 3))
+
+
+SEARCH_CACHE = Path(".newsarchive-cache") / "search-docs.marshal"
+
+
+def _load_search_cache(out_dir: Path, global_key: str) -> dict[int, Any]:
+    """Per-document analysis of the previous build (marshal: plain data only, nothing executes)."""
+    try:
+        data = marshal.loads((out_dir / SEARCH_CACHE).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(data, dict) or data.get("key") != global_key or not isinstance(data.get("docs"), dict):
+        return {}
+    return data["docs"]
+
+
+def _save_search_cache(out_dir: Path, global_key: str, cache: dict[int, Any]) -> None:
+    path = out_dir / SEARCH_CACHE
+    data = marshal.dumps({"key": global_key, "docs": cache})
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _search_documents(db: Database, entries: list[Entry]) -> Iterator[SearchDocument]:

@@ -51,7 +51,6 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 # The tokenizer and filters of whoosh's StemmingAnalyzer, unrolled for speed (the parity test
 # checks this against english_analyzer() itself).
-TOKEN_RE = re.compile(r"[\w\*]+(\.?[\w\*]+)*")
 MIN_TOKEN = 2
 
 
@@ -84,13 +83,7 @@ _STOPS = frozenset(STOP_WORDS)
 
 def analyze(text: str) -> list[str]:
     """The stems of `text` in order (stop words removed, positions renumbered)."""
-    out = []
-    for match in TOKEN_RE.finditer(text):
-        word = match.group(0).lower()
-        if len(word) < MIN_TOKEN or word in _STOPS:
-            continue
-        out.append(_stem(word))
-    return out
+    return _fast_stems(text)
 
 
 def analyze_with_whoosh(text: str) -> list[str]:
@@ -117,15 +110,6 @@ def js_payload(name: str, data: object) -> str:
     return f"__na({json.dumps(name)},{raw});\n"
 
 
-def _saturation(tfs: Sequence[int], lens: Sequence[int], avgs: Sequence[float]) -> int:
-    weighted = 0.0
-    for tf, dl, avg, weight in zip(tfs, lens, avgs, FIELD_WEIGHTS.values(), strict=True):
-        if tf:
-            weighted += weight * tf / (1 - B + B * dl / avg)
-    sat = weighted * (K1 + 1) / (weighted + K1)
-    return max(1, min(Q_LEVELS, round(sat / (K1 + 1) * Q_LEVELS)))
-
-
 def _round_avg(value: float) -> float:
     """Average field lengths on a 5% log grid, so adding one document rarely changes them."""
     if value <= 1:
@@ -141,35 +125,119 @@ class ExportReport:
     terms: int
     shards: int
     files: int
+    analyzed: int  # documents analyzed this time (the others came from the cache)
+
+
+_FIND_TOKENS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*").findall
+_STEMS: dict[str, str | None] = {}
+
+
+def _fast_stems(text: str) -> list[str]:
+    """analyze() with a plain dict cache: same output (stop words and short words map to None)."""
+    out = []
+    cache = _STEMS
+    for word in _FIND_TOKENS(text):
+        stemmed = cache.get(word, "")
+        if stemmed == "":
+            lower = word.lower()
+            stemmed = None if len(lower) < MIN_TOKEN or lower in _STOPS else _stem(lower)
+            if len(cache) < 2_000_000:
+                cache[word] = stemmed
+        if stemmed is not None:
+            out.append(stemmed)
+    return out
+
+
+def _varint_str(n: int) -> str:
+    out: list[str] = []
+    varint(n, out)
+    return "".join(out)
+
+
+_VARINTS = [_varint_str(n) for n in range(32768)]  # every 1-3 character code, precomputed
+
+
+def _encode_positions(positions: list[int]) -> str:
+    table = _VARINTS
+    out = [table[len(positions)] if len(positions) < 32768 else _varint_str(len(positions))]
+    last = 0
+    for p in positions:
+        d = p - last
+        out.append(table[d] if d < 32768 else _varint_str(d))
+        last = p
+    return "".join(out)
+
+
+DocTerms = tuple[tuple[int, int, int, int], dict[str, tuple[int, int, int, int, str]]]
+
+
+def analyze_document(doc: SearchDocument) -> DocTerms:
+    """Field lengths and, per term: tf in title, dek, meta, body, and its encoded positions."""
+    title, dek, body = _fast_stems(doc.title), _fast_stems(doc.description), _fast_stems(doc.text)
+    meta = Counter(_fast_stems(" ".join([*doc.authors, *doc.tags])))
+    meta_len = sum(meta.values())
+    positions: dict[str, list[int]] = {}
+    tfs: dict[str, list[int]] = {}
+    offset = 0
+    for index, words in ((0, title), (1, dek), (3, body)):  # phrase-searchable text
+        for pos, term in enumerate(words, offset):
+            plist = positions.get(term)
+            if plist is None:
+                positions[term] = [pos]
+                tfs[term] = [0, 0, 0, 0]
+            else:
+                plist.append(pos)
+            tfs[term][index] += 1
+        offset += len(words) + FIELD_GAP
+    terms: dict[str, tuple[int, int, int, int, str]] = {}
+    for term, plist in positions.items():
+        t = tfs[term]
+        terms[term] = (t[0], t[1], meta.pop(term, 0), t[3], _encode_positions(plist))
+    for term, count in meta.items():
+        terms[term] = (0, 0, count, 0, _VARINTS[0])
+    return (len(title), len(dek), meta_len, len(body)), terms
+
+
+def doc_cache_key(doc: SearchDocument) -> str:
+    return input_hash(doc.title, doc.description, doc.authors, doc.tags, doc.text)
+
+
+def input_hash(*parts: object) -> str:
+    import hashlib
+
+    raw = json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *, prefix: str = "search/",
                         sources: Sequence[tuple[str, str]] = (),
-                        progress: Callable[[int], None] | None = None) -> ExportReport:
-    """Write the static index of `docs` through `writer` (which skips files whose content is unchanged)."""
+                        progress: Callable[[int], None] | None = None,
+                        cache: dict[int, tuple[str, DocTerms]] | None = None) -> ExportReport:
+    """Write the static index of `docs` through `writer` (which skips files whose content is unchanged).
+
+    `cache` maps article id -> (key, analysis) and is updated in place: documents whose text did
+    not change are not analyzed again.
+    """
     ordered = sorted(docs, key=lambda d: (d.date, d.id))
+    cache = cache if cache is not None else {}
     source_names = sorted({d.source for d in ordered} | {name for name, _ in sources})
     source_titles = dict(sources)
     source_index = {name: i for i, name in enumerate(source_names)}
     n_docs = len(ordered)
 
-    postings: dict[str, list[tuple[int, tuple[int, int, int, int], list[int]]]] = defaultdict(list)
-    lengths: list[tuple[int, int, int, int]] = []
+    analyses: list[DocTerms] = []
+    analyzed = 0
     files = 0
+    seen: set[int] = set()
     for docnum, doc in enumerate(ordered):
-        fields = (analyze(doc.title), analyze(doc.description),
-                  analyze(" ".join([*doc.authors, *doc.tags])), analyze(doc.text))
-        lengths.append(tuple(len(f) for f in fields))  # type: ignore[arg-type]
-        counts = [Counter(f) for f in fields]
-        positions: dict[str, list[int]] = defaultdict(list)
-        offset = 0
-        for index in (0, 1, 3):  # title, dek, body: phrase-searchable text
-            for pos, term in enumerate(fields[index]):
-                positions[term].append(offset + pos)
-            offset += len(fields[index]) + FIELD_GAP
-        for term in set().union(*counts):
-            tfs = (counts[0][term], counts[1][term], counts[2][term], counts[3][term])
-            postings[term].append((docnum, tfs, positions.get(term, [])))
+        key = doc_cache_key(doc)
+        hit = cache.get(doc.id)
+        if hit is None or hit[0] != key:
+            hit = (key, analyze_document(doc))
+            cache[doc.id] = hit
+            analyzed += 1
+        seen.add(doc.id)
+        analyses.append(hit[1])
         files += writer.write(f"{prefix}d/{docnum}.js", js_payload(f"d/{docnum}", {
             "t": doc.title, "u": doc.path, "s": source_index[doc.source],
             "d": doc.date.astimezone(UTC).strftime("%Y-%m-%d"), "a": ", ".join(doc.authors),
@@ -177,31 +245,35 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
         }))
         if progress:
             progress(1)
+    for stale in set(cache) - seen:
+        del cache[stale]
 
-    avgs = [_round_avg(sum(lens[i] for lens in lengths) / max(1, n_docs)) for i in range(4)]
+    avgs = [_round_avg(sum(a[0][i] for a in analyses) / max(1, n_docs)) for i in range(4)]
+    weights = list(FIELD_WEIGHTS.values())
+    scale = Q_LEVELS / (K1 + 1)
+    postings: dict[str, list[str]] = defaultdict(list)
+    positions: dict[str, list[str]] = defaultdict(list)
+    last_doc: dict[str, int] = {}
+    for docnum, (lens, terms) in enumerate(analyses):
+        n0, n1, n2, n3 = (w / (1 - B + B * dl / avg) for w, dl, avg in zip(weights, lens, avgs, strict=True))
+        for term, (t0, t1, t2, t3, pos) in terms.items():
+            weighted = t0 * n0 + t1 * n1 + t2 * n2 + t3 * n3
+            q = round(weighted * (K1 + 1) / (weighted + K1) * scale)
+            q = 1 if q < 1 else (Q_LEVELS if q > Q_LEVELS else q)
+            delta = docnum - last_doc.get(term, 0)
+            last_doc[term] = docnum
+            postings[term].append((_VARINTS[delta] if delta < 32768 else _varint_str(delta)) + ALPHABET[q])
+            positions[term].append(pos)
 
-    # Encode each term, then cut the sorted vocabulary into shards of about SHARD_TARGET_BYTES.
-    terms = sorted(postings, key=lambda t: t.encode("utf-16-be", "surrogatepass"))  # JS string order
+    # Cut the sorted vocabulary into shards of about SHARD_TARGET_BYTES.
+    terms_sorted = sorted(postings, key=lambda t: t.encode("utf-16-be", "surrogatepass"))  # JS string order
     shards: list[list[str]] = []
     current: list[str] = []
     size = 0
-    encoded: dict[str, tuple[str, str]] = {}
-    for term in terms:
-        plist = postings[term]
-        post_out: list[str] = []
-        pos_out: list[str] = []
-        previous = 0
-        for docnum, tfs, positions in plist:
-            varint(docnum - previous, post_out)
-            previous = docnum
-            post_out.append(ALPHABET[_saturation(tfs, lengths[docnum], avgs)])
-            varint(len(positions), pos_out)
-            last = 0
-            for p in positions:
-                varint(p - last, pos_out)
-                last = p
-        encoded[term] = ("".join(post_out), "".join(pos_out))
-        term_size = len(term) + len(encoded[term][0]) + 6
+    encoded: dict[str, str] = {}
+    for term in terms_sorted:
+        encoded[term] = "".join(postings[term])
+        term_size = len(term) + len(encoded[term]) + 6
         if current and size + term_size > SHARD_TARGET_BYTES:
             shards.append(current)
             current, size = [], 0
@@ -211,8 +283,9 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
         shards.append(current)
 
     for i, shard in enumerate(shards):
-        files += writer.write(f"{prefix}t/{i}.js", js_payload(f"t/{i}", {t: encoded[t][0] for t in shard}))
-        files += writer.write(f"{prefix}p/{i}.js", js_payload(f"p/{i}", {t: encoded[t][1] for t in shard}))
+        files += writer.write(f"{prefix}t/{i}.js", js_payload(f"t/{i}", {t: encoded[t] for t in shard}))
+        files += writer.write(f"{prefix}p/{i}.js",
+                              js_payload(f"p/{i}", {t: "".join(positions[t]) for t in shard}))
 
     by_source: dict[int, list[int]] = defaultdict(list)
     months: list[list[object]] = []
@@ -239,4 +312,5 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
         "months": months,
     }
     files += writer.write(f"{prefix}meta.js", js_payload("meta", meta))
-    return ExportReport(documents=n_docs, terms=len(terms), shards=len(shards), files=files)
+    return ExportReport(documents=n_docs, terms=len(terms_sorted), shards=len(shards), files=files,
+                        analyzed=analyzed)
