@@ -238,3 +238,23 @@ def test_page_count_report(archive, tmp_path: Path) -> None:
     assert report.seconds >= 0
     assert re.fullmatch(r"[0-9a-z./_-]+", "/".join(p.relative_to(tmp_path / "public").as_posix()
                                                     for p in (tmp_path / "public").rglob("*")).lower())
+
+
+def test_related_articles_from_the_search_index(archive, tmp_path: Path) -> None:
+    from search.index import SearchIndex
+
+    db, repo, ids = archive
+    add_story(repo, "harbor-times", "Second volcano eruption closes the harbor", "Another volcano "
+              "eruption sent ash over the northern harbor and ferry crossings stopped again.",
+              published=BASE_DATE + timedelta(days=5))
+    index_dir = tmp_path / "index"
+    index = SearchIndex(index_dir)
+    index.sync(repo)
+    index.close()
+    site = tmp_path / "public"
+    build_site(db, site, index_dir=index_dir)
+    doc = lxml.html.parse(str(article_dir(site, ids["Volcano erupts near the northern harbor"]) / "index.html"))
+    related = [a.text_content() for a in doc.getroot().cssselect(".related a")]
+    assert related and related[0] == "Second volcano eruption closes the harbor"
+    for a in doc.getroot().cssselect(".related a"):
+        assert (article_dir(site, ids["Volcano erupts near the northern harbor"]) / a.get("href")).resolve().is_file()
