@@ -256,10 +256,11 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
                 advance(1)
         builder.static_files(writer)
         cache = _load_search_cache(Path(out_dir), builder.global_key)
+        docs_cache, state = cache.get("docs", {}), cache.get("state", {})
         export_search_index(_search_documents(db, entries), writer, prefix="search/",
                             sources=[(e.source, e.source_title) for e in entries], progress=advance,
-                            cache=cache)
-        _save_search_cache(Path(out_dir), builder.global_key, cache)
+                            cache=docs_cache, state=state)
+        _save_search_cache(Path(out_dir), builder.global_key, {"docs": docs_cache, "state": state})
     writer.finish()
     files_total = len(writer.new_files) + 1  # and the manifest
     return BuildReport(pages_written=writer.written, pages_unchanged=writer.unchanged,
@@ -270,20 +271,20 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
 SEARCH_CACHE = Path(".newsarchive-cache") / "search-docs.marshal"
 
 
-def _load_search_cache(out_dir: Path, global_key: str) -> dict[int, Any]:
+def _load_search_cache(out_dir: Path, global_key: str) -> dict[str, Any]:
     """Per-document analysis of the previous build (marshal: plain data only, nothing executes)."""
     try:
         data = marshal.loads((out_dir / SEARCH_CACHE).read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return {}
-    if not isinstance(data, dict) or data.get("key") != global_key or not isinstance(data.get("docs"), dict):
+    if not isinstance(data, dict) or data.get("key") != global_key or not isinstance(data.get("cache"), dict):
         return {}
-    return data["docs"]
+    return data["cache"]
 
 
-def _save_search_cache(out_dir: Path, global_key: str, cache: dict[int, Any]) -> None:
+def _save_search_cache(out_dir: Path, global_key: str, cache: dict[str, Any]) -> None:
     path = out_dir / SEARCH_CACHE
-    data = marshal.dumps({"key": global_key, "docs": cache})
+    data = marshal.dumps({"key": global_key, "cache": cache})
     with contextlib.suppress(OSError):
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
@@ -212,11 +212,14 @@ def input_hash(*parts: object) -> str:
 def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *, prefix: str = "search/",
                         sources: Sequence[tuple[str, str]] = (),
                         progress: Callable[[int], None] | None = None,
-                        cache: dict[int, tuple[str, DocTerms]] | None = None) -> ExportReport:
+                        cache: dict[int, tuple[str, DocTerms]] | None = None,
+                        state: dict[str, Any] | None = None) -> ExportReport:
     """Write the static index of `docs` through `writer` (which skips files whose content is unchanged).
 
     `cache` maps article id -> (key, analysis) and is updated in place: documents whose text did
-    not change are not analyzed again.
+    not change are not analyzed again. `state` (also updated in place) keeps the encoded postings
+    of the previous export: when the only change is documents appended after the newest one (the
+    usual case: new articles) only their postings are encoded.
     """
     ordered = sorted(docs, key=lambda d: (d.date, d.id))
     cache = cache if cache is not None else {}
@@ -226,11 +229,14 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
     n_docs = len(ordered)
 
     analyses: list[DocTerms] = []
+    keys: list[str] = []
     analyzed = 0
     files = 0
     seen: set[int] = set()
+    up_to_date = getattr(writer, "up_to_date", None)
     for docnum, doc in enumerate(ordered):
         key = doc_cache_key(doc)
+        keys.append(key)
         hit = cache.get(doc.id)
         if hit is None or hit[0] != key:
             hit = (key, analyze_document(doc))
@@ -238,11 +244,14 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
             analyzed += 1
         seen.add(doc.id)
         analyses.append(hit[1])
-        files += writer.write(f"{prefix}d/{docnum}.js", js_payload(f"d/{docnum}", {
-            "t": doc.title, "u": doc.path, "s": source_index[doc.source],
-            "d": doc.date.astimezone(UTC).strftime("%Y-%m-%d"), "a": ", ".join(doc.authors),
-            "x": (doc.description + "\n" if doc.description else "") + doc.text[:EXCERPT_CHARS],
-        }))
+        rel = f"{prefix}d/{docnum}.js"
+        file_key = input_hash(key, doc.id, doc.path, doc.source, source_index[doc.source], str(doc.date))
+        if up_to_date is None or not up_to_date(rel, file_key):
+            files += writer.write(rel, js_payload(f"d/{docnum}", {
+                "t": doc.title, "u": doc.path, "s": source_index[doc.source],
+                "d": doc.date.astimezone(UTC).strftime("%Y-%m-%d"), "a": ", ".join(doc.authors),
+                "x": (doc.description + "\n" if doc.description else "") + doc.text[:EXCERPT_CHARS],
+            }), file_key)
         if progress:
             progress(1)
     for stale in set(cache) - seen:
@@ -254,7 +263,20 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
     postings: dict[str, list[str]] = defaultdict(list)
     positions: dict[str, list[str]] = defaultdict(list)
     last_doc: dict[str, int] = {}
-    for docnum, (lens, terms) in enumerate(analyses):
+    state = state if state is not None else {}
+    ids = [d.id for d in ordered]
+    first_new = 0
+    old_n = len(state.get("ids", []))
+    if (state.get("v") == FORMAT_VERSION and state.get("avgs") == avgs and old_n <= n_docs
+            and state.get("ids") == ids[:old_n] and state.get("keys") == keys[:old_n]):
+        first_new = old_n  # only appended documents: extend the previous postings
+        for term, encoded_post in state["post"].items():
+            postings[term].append(encoded_post)
+        for term, encoded_pos in state["pos"].items():
+            positions[term].append(encoded_pos)
+        last_doc.update(state["last"])
+    for docnum in range(first_new, n_docs):
+        lens, terms = analyses[docnum]
         n0, n1, n2, n3 = (w / (1 - B + B * dl / avg) for w, dl, avg in zip(weights, lens, avgs, strict=True))
         for term, (t0, t1, t2, t3, pos) in terms.items():
             weighted = t0 * n0 + t1 * n1 + t2 * n2 + t3 * n3
@@ -271,8 +293,10 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
     current: list[str] = []
     size = 0
     encoded: dict[str, str] = {}
+    joined_pos: dict[str, str] = {}
     for term in terms_sorted:
         encoded[term] = "".join(postings[term])
+        joined_pos[term] = "".join(positions[term])
         term_size = len(term) + len(encoded[term]) + 6
         if current and size + term_size > SHARD_TARGET_BYTES:
             shards.append(current)
@@ -285,7 +309,7 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
     for i, shard in enumerate(shards):
         files += writer.write(f"{prefix}t/{i}.js", js_payload(f"t/{i}", {t: encoded[t] for t in shard}))
         files += writer.write(f"{prefix}p/{i}.js",
-                              js_payload(f"p/{i}", {t: "".join(positions[t]) for t in shard}))
+                              js_payload(f"p/{i}", {t: joined_pos[t] for t in shard}))
 
     by_source: dict[int, list[int]] = defaultdict(list)
     months: list[list[object]] = []
@@ -312,5 +336,8 @@ def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *,
         "months": months,
     }
     files += writer.write(f"{prefix}meta.js", js_payload("meta", meta))
+    state.clear()
+    state.update({"v": FORMAT_VERSION, "avgs": avgs, "ids": ids, "keys": keys, "post": encoded,
+                  "pos": joined_pos, "last": last_doc})
     return ExportReport(documents=n_docs, terms=len(terms_sorted), shards=len(shards), files=files,
                         analyzed=analyzed)

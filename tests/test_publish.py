@@ -258,3 +258,17 @@ def test_related_articles_from_the_search_index(archive, tmp_path: Path) -> None
     assert related and related[0] == "Second volcano eruption closes the harbor"
     for a in doc.getroot().cssselect(".related a"):
         assert (article_dir(site, ids["Volcano erupts near the northern harbor"]) / a.get("href")).resolve().is_file()
+
+
+def test_incremental_search_index_equals_a_full_export(archive, tmp_path: Path) -> None:
+    db, repo, _ids = archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    add_story(repo, "harbor-times", "Lighthouse keeper retires", "After forty years the lighthouse keeper "
+              "retired, and the harbor threw a party for her.", published=BASE_DATE + timedelta(days=90))
+    build_site(db, site)  # appends to the previous export
+    fresh = tmp_path / "fresh"
+    build_site(db, fresh)
+    incremental = {p.relative_to(site): p.read_bytes() for p in (site / "search").rglob("*.js")}
+    full = {p.relative_to(fresh): p.read_bytes() for p in (fresh / "search").rglob("*.js")}
+    assert incremental == full
