@@ -10,6 +10,7 @@ from typing import Any
 
 from archive.models import Article
 from search.analysis import field_suffix, normalize_language
+from search.schema import TITLE_REPEAT
 
 _WORD = re.compile(r"\w+")
 
@@ -58,9 +59,6 @@ def article_document(article: Article, source_name: str) -> dict[str, Any]:
     if published is not None:
         doc["published"] = published
     doc["headline"], doc["summary"] = title, dek
-    if suffix:
-        doc[f"title{suffix}"] = title
-        doc[f"body{suffix}"] = f"{dek}\n\n{text}" if dek else text
-    else:
-        doc["title"], doc["dek"], doc["body"] = title, dek, text
+    doc[f"title{suffix}"] = title
+    doc[f"body{suffix}"] = "\n\n".join([title] * TITLE_REPEAT + [dek, text])
     return doc

@@ -25,6 +25,7 @@ from newsarchive.errors import UserError
 from search.analysis import field_suffix, normalize_language
 from search.backend import CheckReport, Hit, SearchResults, SyncReport
 from search.documents import article_document, decompress
+from search.filters import PublishedBetween, fold_date_ranges, to_long
 from search.query import QueryLanguage
 from search.snippets import best_fragment
 from search.store import IndexStore
@@ -118,14 +119,15 @@ class SearchIndex:
             searcher = self.searcher()
             parsed = self._query_language(searcher).parse(query_text)
             q = parsed.query
-            filters: list[query.Query] = []
-            if source:
-                filters.append(query.Term("source", source.strip().lower()))
-            if since or until:
-                start = datetime.combine(since, dtime.min) if since else None
-                end = datetime.combine(until, dtime.max) if until else None
-                filters.append(query.DateRange("published", start, end))
-            kwargs: dict[str, Any] = {"filter": query.And(filters) if filters else None}
+            # Filters go inside the query, not `filter=`: matched lazily, never materialized.
+            if source and q is not query.NullQuery:
+                q = query.And([q, query.Term("source", source.strip().lower())])
+            q = fold_date_ranges(q)
+            if (since or until) and q is not query.NullQuery:
+                start = to_long(datetime.combine(since, dtime.min)) if since else None
+                end = to_long(datetime.combine(until, dtime.max)) if until else None
+                q = PublishedBetween(q, start, end)
+            kwargs: dict[str, Any] = {}
             if sort == "newest":
                 kwargs.update(sortedby="published", reverse=True)
             if facets:

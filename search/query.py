@@ -15,11 +15,11 @@ from whoosh import qparser, query
 from whoosh.fields import Schema
 from whoosh.qparser import syntax
 
-from search.schema import TEXT_FIELDS, language_fields
+from search.schema import DEFAULT_FIELDS, TEXT_FIELDS, language_fields
 
 #: What users type -> the index field it means.
 FIELD_ALIASES = {"author": "authors", "tag": "tags", "lang": "language"}
-USER_FIELDS = {"title", "dek", "body", "authors", "author", "source", "tags", "tag", "language", "lang",
+USER_FIELDS = {"title", "body", "authors", "author", "source", "tags", "tag", "language", "lang",
                "published", "since", "until", "section", "url"}
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -80,7 +80,7 @@ class QueryLanguage:
         self.schema = schema
         expansions = {base: [f for f in language_fields(base) if f in present] or [base]
                       for base in TEXT_FIELDS}
-        self.default_fields = [f for base in TEXT_FIELDS for f in expansions[base]]
+        self.default_fields = [f for base in DEFAULT_FIELDS for f in expansions[base]]
         self.parser = self._make_parser(expansions)
         self.plain_parser = qparser.MultifieldParser(self.default_fields, schema, plugins=[])
 

@@ -8,6 +8,7 @@ per-language cache of analyzed words, which is several times faster on long arti
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from whoosh.analysis import Analyzer
@@ -44,7 +45,9 @@ def best_fragment(text: str, terms: set[str], lang: str = "", chars: int = FRAGM
     analyzer = analyzer_for(lang)
     cache = _caches.setdefault(lang or "en", {})
     matches: list[tuple[int, int, str]] = []
-    for m in _TOKEN.finditer(text):
+    # Only words starting like a matched term can analyze to it (stemmers change word endings):
+    # a regex finds those candidates in C, the analyzer confirms each one.
+    for m in _candidates(frozenset(terms)).finditer(text):
         term = _analyzed(m.group(), lang, analyzer, cache)
         if term is not None and term in terms:
             matches.append((m.start(), m.end(), term))
@@ -74,6 +77,14 @@ def best_fragment(text: str, terms: set[str], lang: str = "", chars: int = FRAGM
     prefix = "… " if offset > 0 else ""
     suffix = " …" if offset + len(fragment) < len(text.rstrip()) else ""
     return prefix + "".join(out).strip() + suffix
+
+
+@lru_cache(maxsize=512)
+def _candidates(terms: frozenset[str]) -> re.Pattern[str]:
+    prefixes = sorted({t[:max(2, len(t) - 2)] if len(t) > 4 else t[:3] for t in terms if t}, key=len,
+                      reverse=True)
+    alternation = "|".join(re.escape(p) for p in prefixes) or "(?!)"
+    return re.compile(rf"(?<!\w)(?:{alternation})\w*(?:\.?\w+)*", re.IGNORECASE | re.UNICODE)
 
 
 def _trim(text: str, start: int, chars: int) -> tuple[str, int]:

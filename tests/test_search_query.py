@@ -52,6 +52,12 @@ def newest(indexed, q: str, **kw) -> list[str]:
     ("since:2025-05-21", ["reformes", "rates", "farmers-copy"]),
     ("until:2023-12-31", ["storm", "festival"]),
     ("since:2024-01-01 until:2025-05-03", ["geneva", "wheat"]),
+    ("grain published:2025-05", ["farmers-copy", "farmers", "geneva"]),  # words + dates: column filter
+    ("grain since:2025-05-04", ["farmers-copy", "farmers"]),
+    ("grain since:2024-01-01 until:2025-05-03", ["geneva", "wheat"]),
+    ("grain -harvest since:2025-01-01", ["geneva"]),
+    ("festival OR storm until:2023-12-31", ["storm", "festival"]),
+    ("grain published:2021", []),
     ("ukrain*", ["farmers-copy", "farmers", "geneva"]),
     ("kharkov~", ["farmers-copy", "farmers"]),
     ("(storm OR premiere) AND river", ["storm"]),
