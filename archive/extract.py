@@ -19,7 +19,7 @@ from cssselect import SelectorError
 from lxml import etree
 
 from archive.extraction.body import Block, blocks_html, blocks_text, trafilatura_blocks
-from archive.extraction.cleanup import clean_blocks
+from archive.extraction.cleanup import clean_blocks, link_share, norm
 from archive.extraction.decode import decode_html
 from archive.extraction.fallback import second_opinion
 from archive.extraction.language import detect_language
@@ -28,6 +28,8 @@ from archive.htmlclean import sanitize, text_to_html
 from newsarchive.errors import UserError
 
 MIN_WORDS = 40  # fewer words than this is not an article
+MAX_LINK_SHARE = 0.5  # more of the text inside links than outside: a navigation or index page
+MAX_ELEMENTS = 10_000  # a larger tree is cut (see truncate_tree); real article pages have 0.3-5k
 MAX_PAGE_BYTES = 30_000_000  # larger responses are not news pages; refuse rather than stall a worker
 
 __all__ = ["Extraction", "extract_article", "read_page_bytes", "split_paragraphs", "word_count",
@@ -103,6 +105,35 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
     return tree
 
 
+def truncate_tree(tree: lxml.html.HtmlElement, max_elements: int = MAX_ELEMENTS) -> bool:
+    """Cut a huge page after its first `max_elements` elements (document order); True if cut.
+
+    Extraction time grows faster than linearly with the tree; the story sits near the top of a
+    page, the endless comment threads and listings that make pages huge come after it.
+    """
+    body = tree.find("body")
+    root = body if body is not None else tree
+    cutoff = None
+    for i, el in enumerate(root.iter()):
+        if i == max_elements:
+            cutoff = el
+            break
+    if cutoff is None:
+        return False
+    node = cutoff
+    while node is not None and node is not root:
+        parent = node.getparent()
+        if parent is None:
+            break
+        for sibling in list(node.itersiblings()):
+            parent.remove(sibling)
+        node = parent
+    cutoff_parent = cutoff.getparent()
+    if cutoff_parent is not None:
+        cutoff_parent.remove(cutoff)
+    return True
+
+
 def _select(tree: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
     try:
         return tree.cssselect(selector)
@@ -152,10 +183,12 @@ def extract_article(html: bytes | str, url: str | None = None, *, body_selector:
     tree = parse_html(text)
     if tree is None:
         return _fail("no HTML content")
+    truncate_tree(tree)
     try:
         md = extract_metadata(tree, url)
     except (ValueError, TypeError, etree.LxmlError):  # metadata must never cost the article
         md = Metadata(canonical_url=url or "")
+    anchors = {norm(a.text_content()) for a in tree.iter("a")}
     for selector in remove_selectors or ():
         for el in _select(tree, selector):
             if el.getparent() is not None:
@@ -168,6 +201,8 @@ def extract_article(html: bytes | str, url: str | None = None, *, body_selector:
     except (ValueError, TypeError, etree.LxmlError, RecursionError) as exc:
         return _fail(f"extraction failed: {type(exc).__name__}", md)
     blocks = clean_blocks(blocks, md.title_candidates, md.description)
+    if blocks and link_share(blocks, anchors) > MAX_LINK_SHARE:
+        return _fail("only links found (navigation or index page)", md)
     body_text = blocks_text(blocks)
     count = word_count(body_text)
     if not blocks:

@@ -59,6 +59,8 @@ _CLICK_HERE = re.compile(r"\bclick(?:ing)?\s+here\b", re.IGNORECASE)
 _PITCH_A = re.compile(r"\b(?:sign\s*up|subscribe|subscription|newsletters?|inbox)\b", re.IGNORECASE)
 _PITCH_B = re.compile(r"""\b(?:newsletters?|inbox|sign\s*up|subscribe|subscribers?|free|daily|weekly|
     delivered|email|today|join|unlimited|membership|members|support)\b""", re.IGNORECASE | re.VERBOSE)
+_IMPERATIVE = re.compile(r"(?:^|[.!?:]\s+)(?:sign\s*up|subscribe|get|join|click|support|unlock|become|register|"
+                         r"try|don'?t\s+miss|stay\s+(?:on\s+top|informed|up\s+to\s+date))\b", re.IGNORECASE)
 _FOLLOW = re.compile(r"^\s*(?:follow|like)\s+(?:us|\w+(?:\s+\w+){0,3})\s+on\s+(?:twitter|facebook|instagram|"
                      r"youtube|tiktok|linkedin|x\b)", re.IGNORECASE)
 _SOCIAL = re.compile(r"\b(?:twitter|facebook|instagram|youtube)\b", re.IGNORECASE)
@@ -87,7 +89,7 @@ def is_junk_block(block: Block) -> bool:
         return True
     if words <= 30 and _CLICK_HERE.search(text):
         return True
-    if words <= 45 and _PITCH_A.search(text) and len(_PITCH_B.findall(text)) >= 2:
+    if words <= 45 and _PITCH_A.search(text) and len(_PITCH_B.findall(text)) >= 2 and _IMPERATIVE.search(text):
         return True
     if words <= 30 and _FOLLOW.match(text):
         return True
@@ -107,6 +109,22 @@ def is_link_block(block: Block) -> bool:
     if re.fullmatch(r"(?:https?://|www\.)\S+", block.text.strip()):
         return False  # a reference printed as its URL is part of the text
     return block.link_density >= 0.9 and _words(block.text) <= 25
+
+
+def link_share(blocks: list[Block], anchor_texts: set[str] = frozenset()) -> float:
+    """Share of the text that sits inside links: near 1 for a page of navigation only.
+
+    trafilatura's last-resort extraction loses the links; `anchor_texts` (normalized texts of
+    the page's <a> elements) recognize those lines as links again.
+    """
+    letters = linked = 0
+    for b in blocks:
+        size = len(b.text.replace(" ", ""))
+        from_anchors = sum(len(line.replace(" ", "")) for line in b.text.split("\n")
+                           if norm(line) in anchor_texts) if anchor_texts else 0
+        letters += size
+        linked += max(b.link_chars, from_anchors)
+    return linked / letters if letters else 0.0
 
 
 def _is_shouting(text: str) -> bool:

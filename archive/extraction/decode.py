@@ -20,6 +20,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BO
 # Latin-1 family labels: browsers treat them all as windows-1252 (WHATWG encoding standard).
 _SINGLE_BYTE_WESTERN = {"iso-8859-1", "latin-1", "latin1", "iso8859-1", "l1", "cp1252", "windows-1252",
                         "us-ascii", "ascii", "iso-8859-15", "latin-9"}
+_WESTERN_GUESSES = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "iso8859_9",
+                    "iso8859_13", "iso8859_10", "iso8859_4", "mac_roman", "mac_latin2", "mac_iceland",
+                    "mac_turkish", "cp850", "cp437", "ascii"}
 # UTF-8 read as windows-1252 leaves these pairs behind (Ã©, â€™, Â ...).
 _MOJIBAKE = re.compile("[ÃÂâÐÑØÙ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u017d\u017e\u0178]")
 
@@ -90,6 +93,13 @@ def decode_html(data: bytes | str, declared: str | None = None) -> tuple[str, st
         except UnicodeDecodeError:
             pass
     best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding in _WESTERN_GUESSES:
+        # Detection cannot tell Latin single-byte code pages apart on a short page; windows-1252
+        # is by far the most common one on the web (and the WHATWG fallback).
+        try:
+            return repair_mojibake(data.decode("cp1252")), "cp1252"
+        except UnicodeDecodeError:
+            pass
     if best is not None and best.encoding:
         try:
             return repair_mojibake(data.decode(best.encoding, errors="replace")), best.encoding

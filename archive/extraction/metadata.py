@@ -24,7 +24,7 @@ ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnews
                  "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "report",
                  "scholarlyarticle", "techarticle", "liveblogposting", "socialmediaposting", "posting",
                  "webpage", "medicalwebpage", "itempage", "creativework", "review"}
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—·•:»]|::)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—·•:»]|::)\s+|:\s+")
 _BY = re.compile(r"^\s*(?:written\s+)?(?:by|von|par|por|di|door|av|af|от|автор)\s*[:\s]\s*", re.IGNORECASE)
 _JOB_TITLE = re.compile(
     r"\b(?:editor|correspondent|reporter|writer|columnist|contributor|producer|director|chief|senior|"
