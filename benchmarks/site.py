@@ -85,18 +85,25 @@ class Writer:
 
 
 def make_archive(path: Path, n: int) -> Database:
-    if path.exists():
-        return Database(f"sqlite:///{path}")
+    """The synthetic archive of n articles (kept in the work folder; topped up if a run was cut short)."""
+    from sqlalchemy import func, select
+
+    from archive.models import Article
+
     db = Database(f"sqlite:///{path}")
+    with db.session() as s:
+        have = s.scalar(select(func.count(Article.id))) or 0
+    if have >= n:
+        return db
     repo = Repository(db)
-    writer = Writer()
+    writer = Writer(seed=7 + have)
     rng = writer.rng
     sources = [repo.ensure_source(f"source-{i}", f"Source {i}") for i in range(8)]
     authors = [writer.sentence(2)[:-1].title() for _ in range(300)]
     tags = [writer.sentence(1)[:-1].title() for _ in range(60)]
     start = datetime(2022, 1, 1, tzinfo=UTC)
     t0 = time.perf_counter()
-    for i in range(n):
+    for i in range(have, n):
         title, dek, text = writer.article()
         ex = Extraction(ok=True, title=title, description=dek, authors=rng.sample(authors, rng.randint(0, 2)),
                         published=start + timedelta(minutes=int(i * 3 * 365 * 24 * 60 / n)), language="en",
