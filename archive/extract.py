@@ -91,6 +91,14 @@ def read_page_bytes(path: str | Path) -> bytes:
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+# Control characters (not tab/newline/form feed) and undecodable bytes: text never has many.
+_BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
+def looks_binary(text: str) -> bool:
+    """True for an image, archive or other binary file served as text/html."""
+    sample = text[:65536]
+    return len(_BINARY_CHARS.findall(sample)) > max(8, len(sample) // 200)
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
@@ -180,6 +188,8 @@ def extract_article(html: bytes | str, url: str | None = None, *, body_selector:
     if len(html) > MAX_PAGE_BYTES:
         return _fail(f"page too large ({len(html) // 1_000_000} MB)")
     text, _codec = decode_html(html, encoding)
+    if looks_binary(text):
+        return _fail("binary content, not a web page")
     tree = parse_html(text)
     if tree is None:
         return _fail("no HTML content")
