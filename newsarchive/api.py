@@ -37,12 +37,15 @@ def open_archive(config: Config) -> Iterator[Repository]:
 
 
 def crawl(config: Config, names: list[str] | None = None, *, progress: bool = False,
-          log_level: str = "WARNING") -> list[Any]:
+          log_level: str = "WARNING", revisit: bool = False) -> list[Any]:
+    """Crawl the named (or all) sources; `revisit` fetches every archived article of them once
+    more (conditional GET) to detect changes."""
     from crawler.runner import crawl as run_crawl
 
     with open_archive(config):  # create/upgrade the schema once, before any crawler process
         pass
-    return run_crawl(config, names, progress=progress, log_level=log_level)
+    extra = {"revisit_all": True} if revisit else {}
+    return run_crawl(config, names, progress=progress, log_level=log_level, **extra)
 
 
 def index(config: Config, *, rebuild: bool = False, progress: bool = False) -> Any:
@@ -151,6 +154,14 @@ def upgrade(config: Config) -> str:
     if backfilled:
         parts.append(f"story clusters computed for {backfilled} articles")
     return "; ".join(parts)
+
+
+def check(config: Config) -> Any:
+    """Consistency of database, WARC files and search index (newsarchive.check.CheckResult)."""
+    from newsarchive.check import check_archive
+
+    with open_archive(config) as repo:
+        return check_archive(config, repo)
 
 
 def stats(config: Config) -> dict[str, Any]:

@@ -92,12 +92,15 @@ def _print_summaries(summaries: list[Any]) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+@click.option("--revisit", is_flag=True,
+              help="Also fetch every archived article of these sources once more (conditional GET) "
+                   "to detect changes.")
 @pass_ctx
 @user_errors
-def crawl(ctx: Context, sources: tuple[str, ...], verbose: bool) -> None:
+def crawl(ctx: Context, sources: tuple[str, ...], verbose: bool, revisit: bool) -> None:
     """Crawl all (or the named) sources; articles already archived are not fetched again."""
     summaries = api.crawl(ctx.config, list(sources), progress=sys.stderr.isatty() and not verbose,
-                          log_level="INFO" if verbose else "WARNING")
+                          log_level="INFO" if verbose else "WARNING", revisit=revisit)
     _print_summaries(summaries)
 
 
@@ -330,6 +333,19 @@ def serve(ctx: Context, port: int, directory: str | None) -> None:
     if not (folder / "index.html").exists():
         raise UserError(f"no site in {folder}; run `newsarchive build` first")
     serve_folder(folder, port)
+
+
+@cli.command()
+@pass_ctx
+@user_errors
+def check(ctx: Context) -> None:
+    """Verify database, WARC records and search index agree; one line per problem, exit 1 if any."""
+    result = api.check(ctx.config)
+    for problem in result.problems:
+        click.echo(problem)
+    if not result.ok:
+        raise UserError(f"{len(result.problems)} problems found in the archive (listed above)")
+    click.echo(result.summary())
 
 
 @cli.command()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -126,3 +127,32 @@ def test_diff_html_marks_changes_and_escapes() -> None:
     assert "<ins>&lt;something&gt; &amp; more.</ins>" in page
     assert "<script" not in diff_html("a", "<script>alert(1)</script>")
     assert diff_text("a b c", "a c") == "a [-b -]c"
+
+
+def test_crawl_revisit_refetches_every_archived_article_once(tmp_path: Path) -> None:
+    from sites.newssite import NewsSite, SiteArticle, make_paragraphs
+
+    now = datetime.now(UTC)
+    old = [SiteArticle(i, f"Old story {i}", make_paragraphs(i), now - timedelta(days=30), now - timedelta(days=30))
+           for i in (1, 2, 3)]
+    with NewsSite(articles=old) as site:
+        path = tmp_path / "newsarchive.toml"
+        path.write_text(site.config_text(sitemaps=False), encoding="utf-8")
+        config = load_config(path)
+        [first] = api.crawl(config)
+        assert first.new_articles == 3
+        site.edit(2, make_paragraphs(77))
+        before = len(site.hits)
+        [scheduled] = api.crawl(config)  # their revisit schedule ended long ago: nothing refetched
+        assert not [h for h in site.hits[before:] if h.path.startswith("/news/")]
+        assert scheduled.updated_articles == 0
+        before = len(site.hits)
+        result = CliRunner().invoke(cli, ["--config", str(path), "crawl", "--revisit"])
+        assert result.exit_code == 0, result.output
+        hits = [h for h in site.hits[before:] if h.path.startswith("/news/")]
+        assert sorted(h.path for h in hits) == ["/news/1.html", "/news/2.html", "/news/3.html"]
+        assert all(h.headers.get("If-None-Match") or h.headers.get("If-Modified-Since") for h in hits)
+        assert "0 new, 1 updated" in result.output
+        assert int(re.search(r"(\d+) not modified", result.output).group(1)) >= 2  # the two unchanged pages
+        diff = api.diff(config, f"{site.base_url}/news/2.html")
+        assert diff["revisions"] == 2 and any(op == "insert" for op, _ in diff["chunks"])
