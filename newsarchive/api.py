@@ -42,8 +42,8 @@ def crawl(config: Config, names: list[str] | None = None, *, progress: bool = Fa
     more (conditional GET) to detect changes."""
     from crawler.runner import crawl as run_crawl
 
-    with open_archive(config):  # create/upgrade the schema once, before any crawler process
-        pass
+    with open_archive(config) as repo:  # create/upgrade the schema once, before any crawler process
+        repo.backfill_dedup()  # articles stored before story clusters existed (no-op otherwise)
     extra = {"revisit_all": True} if revisit else {}
     return run_crawl(config, names, progress=progress, log_level=log_level, **extra)
 
