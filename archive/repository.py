@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from archive import dedup
 from archive.db import Database, retrying
 from archive.extract import Extraction
-from archive.models import Alias, Article, CrawlRun, Page, Revision, Source, utcnow
+from archive.models import Alias, Article, CrawlRun, FeedState, Page, Revision, Source, utcnow
 from archive.urls import canonicalize, choose_canonical
 from archive.warc import WarcPointer
 from newsarchive.errors import NotFoundError
@@ -63,6 +63,18 @@ def article_to_dict(article: Article, *, revisions: bool = False) -> dict[str, A
         data["revisions"] = [{"fetched_at": iso(r.fetched_at), "title": r.title, "word_count": r.word_count}
                              for r in article.revisions]
     return data
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What the crawler needs to decide whether to revisit an archived article."""
+
+    id: int
+    published: datetime | None
+    first_seen: datetime
+    last_seen: datetime  # last capture (200 or 304)
+    etag: str
+    last_modified: str
 
 
 @dataclass
@@ -135,6 +147,47 @@ class Repository:
             urls = set(s.scalars(select(Article.canonical_url).where(Article.source_id == source_id)))
             urls.update(s.scalars(select(Alias.url).join(Article).where(Article.source_id == source_id)))
         return {canonicalize(u) for u in urls}
+
+    def article_states(self, source_id: int) -> dict[str, ArticleState]:
+        """Every canonical URL and alias of this source's articles -> the article's revisit state."""
+        states: dict[str, ArticleState] = {}
+        with self.db.session() as s:
+            rows = s.execute(select(Article.id, Article.canonical_url, Article.published, Article.first_seen,
+                                    Article.last_seen, Article.etag, Article.last_modified_header)
+                             .where(Article.source_id == source_id))
+            by_id = {}
+            for row in rows:
+                state = ArticleState(row[0], row[2], row[3], row[4], row[5], row[6])
+                by_id[row[0]] = state
+                states[canonicalize(row[1])] = state
+            for url, article_id in s.execute(select(Alias.url, Alias.article_id).join(Article)
+                                             .where(Article.source_id == source_id)):
+                states.setdefault(canonicalize(url), by_id[article_id])
+        return states
+
+    def mark_not_modified(self, article_ids: list[int], when: datetime | None = None) -> None:
+        """A revisit answered 304: the article was seen, unchanged, at `when`."""
+        if article_ids:
+            with self.db.session() as s:
+                s.execute(update(Article).where(Article.id.in_(article_ids))
+                          .values(last_seen=when or utcnow()))
+
+    def feed_states(self, urls: list[str]) -> dict[str, tuple[str, str]]:
+        """Conditional-GET validators (ETag, Last-Modified) of feeds and sitemaps, by URL."""
+        if not urls:
+            return {}
+        with self.db.session() as s:
+            return {row.url: (row.etag, row.last_modified)
+                    for row in s.scalars(select(FeedState).where(FeedState.url.in_(urls)))}
+
+    def save_feed_states(self, states: dict[str, tuple[str, str]]) -> None:
+        with self.db.session() as s:
+            for url, (etag, last_modified) in states.items():
+                row = s.scalar(select(FeedState).where(FeedState.url == url))
+                if row is None:
+                    row = FeedState(url=url)
+                    s.add(row)
+                row.etag, row.last_modified, row.fetched_at = etag[:255], last_modified[:64], utcnow()
 
     # -- writing captures ---------------------------------------------------------------
     def record_page(self, source_id: int, url: str, status: int, reason: str,
@@ -347,7 +400,6 @@ class Repository:
                              .where(Article.source_id == source_id).order_by(Article.id)).all()
         return [(url, etag or "", last_modified or "") for url, etag, last_modified in rows]
 
-
     # -- learned boilerplate (archive.boilerplate) ----------------------------------------
     def replace_article_fingerprints(self, source_id: int, fingerprints: dict[int, set[str]]) -> None:
         """Store the paragraph fingerprints of articles, replacing what each had before."""
@@ -428,6 +480,7 @@ class Repository:
             article.version += 1
             article.needs_index = True
             return True
+
 
 def _run_dict(run: CrawlRun | None) -> dict[str, Any] | None:
     if run is None:

@@ -13,12 +13,16 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from scrapy import signals
+from scrapy.exceptions import CloseSpider
+
 from archive.db import Database
 from archive.extract import Extraction, extract_article
 from archive.repository import Repository
 from archive.warc import WarcStore
 from crawler.items import PageItem
 from newsarchive.config import Source
+from newsarchive.locks import SourceLock, source_lock
 
 
 def _extract_job(body: bytes, url: str, body_selector: str, remove_selectors: list[str]) -> Extraction:
@@ -45,25 +49,38 @@ class ArchivePipeline:
         self.run_id = 0
         self.stats: Any = None
         self.crawler: Any = None
+        self.lock: SourceLock | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
         pipeline = cls(crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0))
         pipeline.stats = crawler.stats
         pipeline.crawler = crawler
+        # The run is recorded on spider_closed, the first moment the finish reason is known.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
         config = spider.config
         self.source = spider.source
+        if not spider.shared:  # alone: one crawl of a source at a time (Redis shares the work instead)
+            lock = source_lock(config, self.source.name)
+            if not lock.acquire():
+                self.stats.set_value("newsarchive/locked", 1)
+                spider.logger.warning("%s is being crawled by another process; skipped", self.source.name)
+                raise CloseSpider("locked")
+            self.lock = lock
         self.db = Database(config.database_url)
         self.repo = Repository(self.db)
         self.source_id = self.repo.ensure_source(self.source.name, self.source.title)
         self.run_id = self.repo.start_run(self.source_id)
         self.warc = WarcStore(config.warc_dir, prefix=self.source.name)
-        spider.known = self.repo.known_article_urls(self.source_id)
+        spider.articles = self.repo.article_states(self.source_id)
+        spider.known = set(spider.articles)
+        spider.feed_states = self.repo.feed_states([*self.source.feeds, *self.source.sitemaps])
         context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["archive.extract"])  # workers fork with trafilatura loaded
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
     def _inc(self, key: str) -> None:
@@ -75,11 +92,13 @@ class ArchivePipeline:
         reason = "OK" if item.status == 200 else ""
         pointer = self.warc.write(item.url, item.status, reason, item.headers, item.body,
                                   item.request_headers)
-        loop = asyncio.get_running_loop()
         try:
-            extraction = await loop.run_in_executor(
-                self.pool, _extract_job, item.body, item.url, self.source.body_selector,
+            # submit() starts worker processes on demand (a forkserver launch takes a second or
+            # more): call it from a thread so the event loop keeps downloading meanwhile.
+            future = await asyncio.to_thread(
+                self.pool.submit, _extract_job, item.body, item.url, self.source.body_selector,
                 list(self.source.remove_selectors))
+            extraction = await asyncio.wrap_future(future)
         except Exception as exc:  # noqa: BLE001 - a worker crash must not stop the crawl
             extraction = Extraction(ok=False, reason=f"extraction crashed: {type(exc).__name__}")
         if not extraction.ok:
@@ -94,17 +113,30 @@ class ArchivePipeline:
         return item
 
     def close_spider(self) -> None:
-        spider = self.crawler.spider
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
         if self.warc is not None:
             self.warc.close()
-        if self.repo is not None and self.run_id:
-            reason = spider.crawler.stats.get_value("finish_reason", "finished")
-            self.repo.finish_run(self.run_id, collect_summary(self.stats.get_stats()),
-                                 status="finished" if reason == "finished" else str(reason))
-        if self.db is not None:
-            self.db.close()
+            self.warc = None
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        try:
+            if self.repo is not None and self.run_id:
+                summary = collect_summary(self.stats.get_stats())
+                self.repo.mark_not_modified(spider.not_modified_ids)
+                # Keep a feed's validators only when everything it listed was fetched: otherwise
+                # the next run's 304 would hide the articles this run did not get to.
+                if reason == "finished" and not summary["errors"] and not self.stats.get_value(
+                        "newsarchive/over_page_cap"):
+                    self.repo.save_feed_states(spider.new_feed_states)
+                self.repo.finish_run(self.run_id, summary,
+                                     status="finished" if reason == "finished" else str(reason))
+        finally:
+            if self.db is not None:
+                self.db.close()
+            if self.lock is not None:
+                self.lock.release()
 
 
 def collect_summary(stats: dict[str, Any]) -> dict[str, Any]:

@@ -31,21 +31,21 @@ class CrawlSummary:
 
     def line(self) -> str:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.errors_by_kind.items()))
+        if self.finish_reason == "locked":
+            return f"{self.source}: skipped, another process is crawling it"
+        stopped = {"too_many_errors": " - stopped after too many errors"}.get(
+            self.finish_reason, f" - stopped ({self.finish_reason})"
+            if self.finish_reason not in ("", "finished") else "")
         return (f"{self.source}: {self.pages_fetched} pages fetched, {self.new_articles} new, "
-                f"{self.updated_articles} updated, {self.skipped} skipped, {self.no_article} not articles, "
-                f"{self.errors} errors" + (f" ({kinds})" if kinds else ""))
+                f"{self.updated_articles} updated, {self.not_modified} not modified, {self.skipped} skipped, "
+                f"{self.no_article} not articles, {self.errors} errors" + (f" ({kinds})" if kinds else "")
+                + stopped)
 
 
-def scrapy_settings(config: Config, *, progress: bool = False, log_level: str = "WARNING") -> Any:
-    """Scrapy settings: crawler/settings.py overlaid with the user's [crawl] table."""
-    from scrapy.settings import Settings
-
-    from crawler import settings as defaults
-
-    settings = Settings()
-    settings.setmodule(defaults, priority="project")
+def crawl_table_settings(config: Config) -> dict[str, Any]:
+    """The Scrapy settings that come from the user's [crawl] table."""
     crawl = config.crawl
-    settings.setdict({
+    values = {
         "USER_AGENT": crawl["user_agent"],
         "ROBOTSTXT_OBEY": crawl["obey_robots_txt"],
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl["concurrency_per_domain"],
@@ -59,14 +59,33 @@ def scrapy_settings(config: Config, *, progress: bool = False, log_level: str = 
         "NEWSARCHIVE_MAX_PAGES": crawl["max_pages"],
         "NEWSARCHIVE_EXTRACT_WORKERS": crawl["extract_workers"],
         "NEWSARCHIVE_CONFIG": str(config.path) if config.path else None,
-        "NEWSARCHIVE_PROGRESS": progress,
-        "LOG_LEVEL": log_level,
-    }, priority="cmdline")
+        "NEWSARCHIVE_REVISIT_AFTER": list(crawl["revisit_after"]),
+        "NEWSARCHIVE_MAX_ERRORS": crawl["max_errors"],
+        "NEWSARCHIVE_BACKOFF_MAX": crawl["backoff_max"],
+    }
+    if crawl["redis_url"]:
+        from crawler.shared import redis_settings
+
+        values.update(redis_settings(crawl["redis_url"], crawl["redis_prefix"]))
+    return values
+
+
+def scrapy_settings(config: Config, *, progress: bool = False, log_level: str = "WARNING",
+                    revisit_all: bool = False) -> Any:
+    """Scrapy settings: crawler/settings.py overlaid with the user's [crawl] table."""
+    from scrapy.settings import Settings
+
+    from crawler import settings as defaults
+
+    settings = Settings()
+    settings.setmodule(defaults, priority="project")
+    settings.setdict({**crawl_table_settings(config), "NEWSARCHIVE_PROGRESS": progress,
+                      "LOG_LEVEL": log_level, "NEWSARCHIVE_REVISIT_ALL": revisit_all}, priority="cmdline")
     return settings
 
 
 def crawl_here(config: Config, names: list[str], *, progress: bool = False,
-               log_level: str = "WARNING") -> list[CrawlSummary]:
+               log_level: str = "WARNING", revisit_all: bool = False) -> list[CrawlSummary]:
     """Crawl in this process (the reactor can run only once per process)."""
     from scrapy.crawler import CrawlerProcess
 
@@ -74,7 +93,8 @@ def crawl_here(config: Config, names: list[str], *, progress: bool = False,
     from crawler.spiders.news import NewsSpider
 
     sources = config.select_sources(names)
-    process = CrawlerProcess(scrapy_settings(config, progress=progress, log_level=log_level))
+    process = CrawlerProcess(scrapy_settings(config, progress=progress, log_level=log_level,
+                                             revisit_all=revisit_all))
     crawlers = []
     for source in sources:
         crawler = process.create_crawler(NewsSpider)
@@ -90,9 +110,10 @@ def crawl_here(config: Config, names: list[str], *, progress: bool = False,
     return summaries
 
 
-def _child(config: Config, names: list[str], progress: bool, log_level: str, conn: Any) -> None:
+def _child(config: Config, names: list[str], progress: bool, log_level: str, conn: Any,
+           revisit_all: bool = False) -> None:
     try:
-        summaries = crawl_here(config, names, progress=progress, log_level=log_level)
+        summaries = crawl_here(config, names, progress=progress, log_level=log_level, revisit_all=revisit_all)
         conn.send(("ok", [asdict(s) for s in summaries]))
     except UserError as exc:
         conn.send(("error", str(exc)))
@@ -103,15 +124,18 @@ def _child(config: Config, names: list[str], progress: bool, log_level: str, con
 
 
 def crawl(config: Config, names: list[str] | None = None, *, progress: bool = False,
-          log_level: str = "WARNING") -> list[CrawlSummary]:
+          log_level: str = "WARNING", revisit_all: bool = False) -> list[CrawlSummary]:
     """Crawl the named sources (all when empty) in a child process and return one summary each."""
     names = [s.name for s in config.select_sources(names)]  # validates names before starting
     if not names:
         raise UserError("no sources configured; add a [[sources]] table to "
                         f"{config.path or 'newsarchive.toml'}")
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The forkserver imports Scrapy, the spider and trafilatura once; every later crawl in this
+    # process (the scheduler, tests) forks from it warm instead of importing them again.
+    context.set_forkserver_preload(["crawler.preload"])
     parent_conn, child_conn = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(config, names, progress, log_level, child_conn),
+    process = context.Process(target=_child, args=(config, names, progress, log_level, child_conn, revisit_all),
                               name="newsarchive-crawl")
     process.start()
     child_conn.close()

@@ -41,11 +41,19 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# robots.txt with Crawl-delay; Retry-After on 429/503 and exponential backoff for a failing site.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsCrawlDelayMiddleware": 100,
+    "crawler.middlewares.PolitenessMiddleware": 560,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 500,
+    "crawler.shared.SharedCrawl": 510,  # only active with REDIS_URL (several crawler processes)
 }
 
 # The asyncio reactor lets the archive pipeline await extraction in a process pool.
@@ -58,3 +66,8 @@ NEWSARCHIVE_CONFIG = None  # path of newsarchive.toml; default: $NEWSARCHIVE_CON
 NEWSARCHIVE_MAX_PAGES = 5000  # most pages fetched per source per run
 NEWSARCHIVE_EXTRACT_WORKERS = 0  # extraction processes; 0 = one per CPU
 NEWSARCHIVE_PROGRESS = False  # live progress line on the terminal
+NEWSARCHIVE_REVISIT_ALL = False  # revisit every archived article once (`newsarchive crawl --revisit`)
+NEWSARCHIVE_REVISIT_AFTER = ["1h", "6h", "24h", "3d", "7d"]  # revisit checkpoints after publication
+NEWSARCHIVE_MAX_ERRORS = 50  # failed requests after which a source stops for this run (0: no cap)
+NEWSARCHIVE_BACKOFF_BASE = 1.0  # first pause (s) after a failure; doubles with each further one
+NEWSARCHIVE_BACKOFF_MAX = 300.0  # longest pause (s), also the cap on Retry-After

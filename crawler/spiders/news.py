@@ -1,17 +1,22 @@
 """The one generic news spider: feeds, sitemaps and start pages of one configured source.
 
 It only fetches; every candidate article response goes to the archive pipeline as a PageItem.
-Article URLs the archive already holds are not requested again.
+Feeds and sitemaps are fetched on every run with a conditional GET (a 304 costs nothing);
+article URLs the archive already holds are not requested again, except by the revisit policy
+(crawler/revisit.py): at decaying checkpoints after publication, or when a sitemap lastmod is
+newer than the last capture, again with a conditional GET.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -22,7 +27,9 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
+from archive.repository import ArticleState
 from archive.urls import canonicalize
+from crawler import revisit
 from crawler.feeds import parse_xml
 from crawler.items import PageItem
 from newsarchive.config import Config, Source, load_config
@@ -51,15 +58,42 @@ class NewsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         if not source:
             raise ValueError("name the source: scrapy crawl news -a source=NAME")
+        self.name = f"news-{source}"  # per source: names the source's Redis keys when sharing a crawl
         self.source_name = source
         self.config_path = config
         self.config: Config | None = None
         self.source: Source | None = None
         self.known: set[str] = set()
+        # Set by the archive pipeline when the spider opens:
+        self.articles: dict[str, ArticleState] = {}  # canonical URL or alias -> revisit state
+        self.feed_states: dict[str, tuple[str, str]] = {}  # feed/sitemap URL -> (ETag, Last-Modified)
+        # Collected during the run, written by the pipeline when the spider closes:
+        self.new_feed_states: dict[str, tuple[str, str]] = {}
+        self.not_modified_ids: list[int] = []
+        self.checkpoints = revisit.offsets([])
+        self.max_errors = 0
+        self.shared = False  # scrapy-redis: requests go through the shared dupefilter
+        self.revisit_all = False  # set from NEWSARCHIVE_REVISIT_ALL (`crawl --revisit`)
         self.requested: set[str] = set()
         self.article_re: re.Pattern[str] | None = None
         self.links: LinkExtractor | None = None
         self.pages_requested = 0
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Under `scrapy crawl` / Scrapyd, apply the [crawl] table of newsarchive.toml too.
+
+        `newsarchive crawl` sets the same values at a higher priority, so they agree.
+        """
+        super().update_settings(settings)
+        from crawler.runner import crawl_table_settings
+        from newsarchive.errors import UserError
+
+        try:
+            config = load_config(settings.get("NEWSARCHIVE_CONFIG"))
+        except UserError:
+            return  # reported when the spider loads the config
+        settings.setdict(crawl_table_settings(config), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -72,6 +106,11 @@ class NewsSpider(scrapy.Spider):
         if spider.source.article_pattern:
             spider.article_re = re.compile(spider.source.article_pattern)
         spider.links = LinkExtractor(unique=True)  # domain filtering is ours: it must ignore ports
+        spider.checkpoints = revisit.offsets(crawler.settings.getlist("NEWSARCHIVE_REVISIT_AFTER"))
+        spider.max_errors = crawler.settings.getint("NEWSARCHIVE_MAX_ERRORS", 0)
+        spider.shared = bool(crawler.settings.get("REDIS_URL"))
+        # `newsarchive crawl --revisit`: every archived article is due once (conditional GET)
+        spider.revisit_all = crawler.settings.getbool("NEWSARCHIVE_REVISIT_ALL")
         return spider
 
     # -- helpers ------------------------------------------------------------------------
@@ -85,8 +124,12 @@ class NewsSpider(scrapy.Spider):
     def is_article_url(self, url: str) -> bool:
         return self.article_re is None or bool(self.article_re.search(url))
 
-    def article_request(self, url: str, **meta: Any) -> Request | None:
-        """A request for a candidate article page, or None when it is known or out of bounds."""
+    def article_request(self, url: str, lastmod: datetime | None = None, **meta: Any) -> Request | None:
+        """A request for a candidate article page, or None when it is known or out of bounds.
+
+        A known article is requested again only when `lastmod` (from a sitemap or feed) is newer
+        than its last capture; scheduled revisits are issued by `revisit_requests`.
+        """
         if not url.startswith(("http://", "https://")) or not self._in_domain(url):
             return None
         if not self.is_article_url(url):
@@ -95,44 +138,100 @@ class NewsSpider(scrapy.Spider):
         if key in self.requested:
             return None
         self.requested.add(key)
-        if key in self.known:
+        state = self.articles.get(key)
+        if state is not None or key in self.known:
+            if state is not None and revisit.lastmod_is_newer(state, lastmod):
+                return self.revisit_request(url, state, "lastmod")
             self._stat("skipped")
             return None
         if self.pages_requested >= self.max_pages:
             self._stat("over_page_cap")
             return None
         self.pages_requested += 1
-        return Request(url, callback=self.parse_page, errback=self.on_error, meta=meta)
+        return Request(url, callback=self.parse_page, errback=self.on_error, meta=meta,
+                       dont_filter=False)
+
+    def revisit_request(self, url: str, state: ArticleState, why: str) -> Request | None:
+        """A conditional GET of an archived article (304 when unchanged)."""
+        if self.pages_requested >= self.max_pages:
+            self._stat("over_page_cap")
+            return None
+        self.pages_requested += 1
+        self._stat(f"revisits/{why}")
+        headers = {}
+        if state.etag:
+            headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        return Request(url, callback=self.parse_page, errback=self.on_error, headers=headers,
+                       meta={"revisit": state.id, "handle_httpstatus_list": [304]})
+
+    def revisit_requests(self, now: datetime | None = None) -> Iterator[Request]:
+        """Requests for every archived article whose revisit checkpoint has passed."""
+        now = now or datetime.now(UTC)
+        seen: set[int] = set()
+        for key, state in self.articles.items():
+            if state.id in seen or not (self.revisit_all or revisit.is_due(state, now, self.checkpoints)):
+                continue
+            seen.add(state.id)
+            if key in self.requested:
+                continue
+            self.requested.add(key)
+            request = self.revisit_request(key, state, "schedule")
+            if request is not None:
+                yield request
+
+    def document_request(self, url: str, kind: str, priority: int = 10) -> Request:
+        """A feed or sitemap request, conditional when its validators are known."""
+        headers = {}
+        etag, last_modified = self.feed_states.get(url, ("", ""))
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        # Alone, every run fetches its documents; sharing a Redis dupefilter, one process does.
+        return Request(url, callback=self.parse_xml_document, errback=self.on_error, headers=headers,
+                       meta={"kind": kind, "handle_httpstatus_list": [304]}, dont_filter=not self.shared,
+                       priority=priority)
 
     # -- start --------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
         assert self.source is not None
         for url in self.source.feeds:
-            yield Request(url, callback=self.parse_xml_document, errback=self.on_error,
-                          meta={"kind": "feed"}, dont_filter=True, priority=10)
+            yield self.document_request(url, "feed")
         for url in self.source.sitemaps:
-            yield Request(url, callback=self.parse_xml_document, errback=self.on_error,
-                          meta={"kind": "sitemap"}, dont_filter=True, priority=10)
+            yield self.document_request(url, "sitemap")
         for url in self.source.start_urls:
-            yield Request(url, callback=self.parse_hub, errback=self.on_error, dont_filter=True,
-                          priority=5)
+            yield Request(url, callback=self.parse_hub, errback=self.on_error,
+                          dont_filter=not self.shared, priority=5)
+        for request in self.revisit_requests():
+            yield request
 
     # -- callbacks ----------------------------------------------------------------------
     def parse_xml_document(self, response: Response) -> Iterator[Request]:
+        if response.status == 304:
+            self._stat("documents_not_modified")
+            self._stat("not_modified")
+            return
         self._stat("documents_fetched")
+        etag = response.headers.get(b"ETag", b"").decode("latin-1")
+        last_modified = response.headers.get(b"Last-Modified", b"").decode("latin-1")
+        if etag or last_modified:
+            self.new_feed_states[response.request.url if response.request else response.url] = (
+                etag, last_modified)
         parsed = parse_xml(response.body)
         if parsed.kind == "unknown":
             self.crawler.stats.inc_value("newsarchive/errors_by_kind/unreadable_feed")
             self.logger.warning("%s is not a feed or sitemap", response.url)
+            self.check_error_cap()
             return
         if parsed.kind == "sitemapindex":
             for link in parsed.links:
                 if self._in_domain(link.url):
-                    yield Request(link.url, callback=self.parse_xml_document, errback=self.on_error,
-                                  meta={"kind": "sitemap"}, priority=10)
+                    yield self.document_request(link.url, "sitemap")
             return
         for link in parsed.links:
-            request = self.article_request(link.url)
+            request = self.article_request(link.url, link.lastmod)
             if request is not None:
                 yield request
 
@@ -151,6 +250,10 @@ class NewsSpider(scrapy.Spider):
                 yield Request(link.url, callback=self.parse_hub, errback=self.on_error, priority=1)
 
     def parse_page(self, response: Response) -> Iterator[Request | PageItem]:
+        if response.status == 304:
+            self._stat("not_modified")
+            self.not_modified_ids.append(response.meta["revisit"])
+            return
         self._stat("pages_fetched")
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if content_type and not any(t in content_type for t in HTML_TYPES):
@@ -183,3 +286,14 @@ class NewsSpider(scrapy.Spider):
         kind = error_kind(failure)
         self.crawler.stats.inc_value(f"newsarchive/errors_by_kind/{kind}")
         self.logger.info("failed %s: %s", failure.request.url, kind)
+        self.check_error_cap()
+
+    def check_error_cap(self) -> None:
+        """Stop this source for this run once it has failed `max_errors` times."""
+        if not self.max_errors:
+            return
+        errors = sum(v for k, v in self.crawler.stats.get_stats().items()
+                     if k.startswith("newsarchive/errors_by_kind/"))
+        if errors >= self.max_errors:
+            self.logger.warning("%s: %d errors, stopping this source for this run", self.source_name, errors)
+            raise CloseSpider("too_many_errors")
