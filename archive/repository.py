@@ -238,9 +238,10 @@ class Repository:
                 article = s.scalar(select(Article).where(
                     Article.source_id == source_id, Article.content_hash == digest)
                     .order_by(Article.id).limit(1).with_for_update())
-                if article is not None:
+                if article is not None and article.canonical_url != canonical:
                     outcome = "duplicate"
                     aliases.add(canonical)
+                # (the same canonical URL here means a concurrent writer created it meanwhile)
             if article is None:
                 article = Article(source_id=source_id, canonical_url=canonical, first_seen=fetched_at)
                 s.add(article)
