@@ -16,6 +16,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from archive.boilerplate import BoilerplateModel, learn_and_reclean
 from archive.db import Database
 from archive.extract import Extraction, extract_article
 from archive.repository import Repository
@@ -50,6 +51,7 @@ class ArchivePipeline:
         self.stats: Any = None
         self.crawler: Any = None
         self.lock: SourceLock | None = None
+        self.boilerplate: BoilerplateModel | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -75,6 +77,7 @@ class ArchivePipeline:
         self.repo = Repository(self.db)
         self.source_id = self.repo.ensure_source(self.source.name, self.source.title)
         self.run_id = self.repo.start_run(self.source_id)
+        self.boilerplate = BoilerplateModel.load(self.repo, self.source_id)
         self.warc = WarcStore(config.warc_dir, prefix=self.source.name)
         spider.articles = self.repo.article_states(self.source_id)
         spider.known = set(spider.articles)
@@ -106,9 +109,12 @@ class ArchivePipeline:
             self._inc("no_article")
             spider.logger.info("no article at %s: %s", item.url, extraction.reason)
             return item
+        assert self.boilerplate is not None
+        cleaned = self.boilerplate.clean(extraction)  # this source's learned repeated blocks
         result = self.repo.store_article(
-            self.source_id, item.url, extraction, pointer,
+            self.source_id, item.url, cleaned, pointer,
             etag=_header(item.headers, "ETag"), last_modified=_header(item.headers, "Last-Modified"))
+        self.boilerplate.observe(result.article_id, extraction)
         self._inc({"new": "new_articles", "updated": "updated_articles"}.get(result.outcome, "unchanged"))
         return item
 
@@ -130,6 +136,9 @@ class ArchivePipeline:
                 if reason == "finished" and not summary["errors"] and not self.stats.get_value(
                         "newsarchive/over_page_cap"):
                     self.repo.save_feed_states(spider.new_feed_states)
+                if self.boilerplate is not None:
+                    # Learn blocks seen across this run's articles; clean articles stored before.
+                    learn_and_reclean(self.repo, self.source_id, self.boilerplate)
                 self.repo.finish_run(self.run_id, summary,
                                      status="finished" if reason == "finished" else str(reason))
         finally:
