@@ -19,6 +19,7 @@ from scrapy.exceptions import CloseSpider
 from archive.boilerplate import BoilerplateModel, learn_and_reclean
 from archive.db import Database
 from archive.extract import Extraction, extract_article
+from archive.extraction.decode import header_charset
 from archive.repository import Repository
 from archive.warc import WarcStore
 from crawler.items import PageItem
@@ -26,8 +27,10 @@ from newsarchive.config import Source
 from newsarchive.locks import SourceLock, source_lock
 
 
-def _extract_job(body: bytes, url: str, body_selector: str, remove_selectors: list[str]) -> Extraction:
-    return extract_article(body, url, body_selector=body_selector, remove_selectors=remove_selectors)
+def _extract_job(body: bytes, url: str, body_selector: str, remove_selectors: list[str],
+                 encoding: str | None) -> Extraction:
+    return extract_article(body, url, body_selector=body_selector, remove_selectors=remove_selectors,
+                           encoding=encoding)
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str:
@@ -100,7 +103,7 @@ class ArchivePipeline:
             # more): call it from a thread so the event loop keeps downloading meanwhile.
             future = await asyncio.to_thread(
                 self.pool.submit, _extract_job, item.body, item.url, self.source.body_selector,
-                list(self.source.remove_selectors))
+                list(self.source.remove_selectors), header_charset(_header(item.headers, "Content-Type")))
             extraction = await asyncio.wrap_future(future)
         except Exception as exc:  # noqa: BLE001 - a worker crash must not stop the crawl
             extraction = Extraction(ok=False, reason=f"extraction crashed: {type(exc).__name__}")

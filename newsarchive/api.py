@@ -218,22 +218,43 @@ def extraction_to_dict(ex: Extraction, url: str) -> dict[str, Any]:
 
 
 def reextract(config: Config, source: str | None = None) -> tuple[int, int]:
-    """Re-run extraction on every archived article from its WARC record: (checked, changed)."""
+    """Re-run extraction on every archived article from its WARC record: (checked, changed).
+
+    Each source's learned boilerplate is applied to the new text and its statistics are
+    refreshed from the new extractions.
+    """
+    from archive.boilerplate import BoilerplateModel, learn_and_reclean
+
     if source:
         config.source(source)
     checked = changed = 0
     sources = {s.name: s for s in config.sources}
     with open_archive(config) as repo:
         with repo.db.session() as s:
-            rows = [(a.id, a.warc_file, a.warc_offset, a.url, a.source.name)
+            rows = [(a.id, a.warc_file, a.warc_offset, a.url, a.source.name, a.source_id)
                     for a in repo.iter_articles(s, source=source)]
-        for article_id, warc_file, offset, url, source_name in rows:
+        models: dict[int, BoilerplateModel] = {}
+        for article_id, warc_file, offset, url, source_name, source_id in rows:
             capture = read_capture(config.warc_dir, (warc_file, offset))
             src = sources.get(source_name)
-            ex = extract_article(capture.body, url,
+            ex = extract_article(capture.body, url, encoding=_charset(capture.headers),
                                  body_selector=src.body_selector if src else "",
                                  remove_selectors=list(src.remove_selectors) if src else [])
             checked += 1
-            if ex.ok and repo.update_extraction(article_id, ex):
+            if not ex.ok:
+                continue
+            model = models.get(source_id)
+            if model is None:
+                model = models[source_id] = BoilerplateModel.load(repo, source_id)
+            if repo.update_extraction(article_id, model.clean(ex)):
                 changed += 1
+            model.observe(article_id, ex)
+        for source_id, model in models.items():
+            changed += learn_and_reclean(repo, source_id, model)
     return checked, changed
+
+
+def _charset(headers: dict[str, str]) -> str | None:
+    from archive.extraction.decode import header_charset
+
+    return header_charset(next((v for k, v in headers.items() if k.lower() == "content-type"), None))

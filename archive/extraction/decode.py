@@ -106,3 +106,11 @@ def decode_html(data: bytes | str, declared: str | None = None) -> tuple[str, st
         except LookupError:
             pass
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset an HTTP Content-Type header value declares, if any."""
+    if not content_type or "charset=" not in content_type.lower():
+        return None
+    value = content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip("\"'")
+    return value or None
