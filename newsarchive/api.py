@@ -258,3 +258,16 @@ def _charset(headers: dict[str, str]) -> str | None:
     from archive.extraction.decode import header_charset
 
     return header_charset(next((v for k, v in headers.items() if k.lower() == "content-type"), None))
+
+
+def schedule(config: Config, *, echo: Any = print) -> None:
+    """Crawl each source when its schedule says so, then index and build; returns on SIGTERM/Ctrl-C."""
+    from newsarchive.schedule import ArchiveScheduler
+
+    if not config.sources:
+        raise UserError("no sources configured; add a [[sources]] table to "
+                        f"{config.path or 'newsarchive.toml'}")
+    scheduler = ArchiveScheduler(config, echo=echo)  # checks every schedule before anything runs
+    with open_archive(config):  # create/upgrade the schema once, before any crawl
+        pass
+    scheduler.start()

@@ -367,6 +367,18 @@ def stats(ctx: Context, as_json: bool) -> None:
                    f"{crawl_text}")
 
 
+@cli.command()
+@pass_ctx
+@user_errors
+def schedule(ctx: Context) -> None:
+    """Run in the foreground: crawl each source when due, then index and build; Ctrl-C stops."""
+    config = ctx.config
+    click.echo(f"scheduling {len(config.sources)} sources (times in UTC); stop with Ctrl-C or SIGTERM",
+               err=True)
+    api.schedule(config, echo=click.echo)
+    click.echo("scheduler stopped", err=True)
+
+
 def main() -> None:
     cli(prog_name="newsarchive")
 
