@@ -116,7 +116,8 @@ class ArchivePipeline:
         cleaned = self.boilerplate.clean(extraction)  # this source's learned repeated blocks
         result = self.repo.store_article(
             self.source_id, item.url, cleaned, pointer,
-            etag=_header(item.headers, "ETag"), last_modified=_header(item.headers, "Last-Modified"))
+            etag=_header(item.headers, "ETag"), last_modified=_header(item.headers, "Last-Modified"),
+            request_url=item.request_url)
         self.boilerplate.observe(result.article_id, extraction)
         self._inc({"new": "new_articles", "updated": "updated_articles"}.get(result.outcome, "unchanged"))
         return item
