@@ -13,19 +13,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 
 from archive.db import Database
-from publish.data import Entry, load_bodies, load_entries
+from publish.data import Entry, load_bodies, load_crawl_runs, load_entries, load_texts
 from publish.env import make_environment, templates_fingerprint
 from publish.pages import PER_PAGE, Pager, paginate, root_of, safe_url
 from publish.related import RelatedFinder
 from publish.writer import SiteWriter, input_key
-from search.export import SearchDocument, export_search_index
+from search.export import ExportReport, SearchDocument, export_search_index
 
-BUILD_FORMAT = 3  # bump when the page set or its contexts change shape
+BUILD_FORMAT = 4  # bump when the page set or its contexts change shape
 FEED_ENTRIES = 50
 SITEMAP_LIMIT = 50_000
+CRAWL_LOG_RUNS = 200
 STATIC_FILES = ("style.css", "stem.js", "search.js")
 
 
@@ -36,6 +37,7 @@ class BuildReport:
     pages_deleted: int
     files_total: int
     seconds: float
+    search: ExportReport | None = None
 
 
 @dataclass
@@ -57,12 +59,16 @@ class SiteBuilder:
         self.env: Environment = make_environment(user_templates)
         self.global_key = input_key(BUILD_FORMAT, templates_fingerprint(user_templates), site_title, self.site_url)
         self.built_at = datetime.now(UTC).replace(microsecond=0)
+        self._templates: dict[str, Template] = {}
 
     # -- rendering ---------------------------------------------------------------------
     def render(self, template: str, rel: str, **context: Any) -> str:
-        base = {"site_title": self.site_title, "site_url": self.site_url, "root": root_of(rel),
-                "page_path": rel, "built_at": self.built_at}
-        return self.env.get_template(template).render(**base, **context)
+        context.setdefault("root", root_of(rel))
+        compiled = self._templates.get(template)
+        if compiled is None:
+            compiled = self._templates[template] = self.env.get_template(template)
+        return compiled.render(site_title=self.site_title, site_url=self.site_url, page_path=rel,
+                               built_at=self.built_at, **context)
 
     def listing_tasks(self, base: str, entries: list[Entry], *, kind: str, heading: str,
                       intro: str = "", children: list[dict[str, Any]] | None = None,
@@ -71,8 +77,10 @@ class SiteBuilder:
         for pager in pagers:
             rel = pager.path
             page_children = children if pager.number == 0 else None
+            # Archive pages never show totals, so adding an article leaves them untouched.
+            totals = (pager.total_pages, pager.total_items) if pager.number == 0 else None
             key = input_key(kind, heading, intro, page_children, feed, pager.number, pager.newer, pager.older,
-                            pager.total_pages, pager.total_items, [e.summary_key() for e in pager.items])
+                            totals, [e.skey for e in pager.items])
 
             def produce(pager: Pager[Entry] = pager, rel: str = rel,
                         page_children: list[dict[str, Any]] | None = page_children) -> str:
@@ -124,9 +132,9 @@ class SiteBuilder:
 
         for e in entries:
             rel_list = related.get(e.id, [])
-            key = input_key("article", e.summary_key(), e.url, e.canonical_url, e.image_url, e.fetched_at,
+            key = input_key("article", e.skey, e.url, e.canonical_url, e.image_url, e.fetched_at,
                             e.modified, e.published, e.language, e.word_count, e.author_links, e.tag_links,
-                            [r.summary_key() for r in rel_list])
+                            [r.skey for r in rel_list])
             tasks.append(Task(e.path, key, lambda: "", article_id=e.id))
 
         tasks += self.feed_tasks(entries, by_source)
@@ -173,7 +181,7 @@ class SiteBuilder:
             for slug, items in sorted(by_source.items())]
         for rel, title, items in feeds:
             newest = items[:FEED_ENTRIES]
-            key = input_key("feed", title, [e.summary_key() for e in newest], [str(e.fetched_at) for e in newest])
+            key = input_key("feed", title, [e.skey for e in newest], [str(e.fetched_at) for e in newest])
 
             def produce(rel: str = rel, title: str = title, newest: list[Entry] = newest) -> str:
                 updated = max((e.modified or e.fetched_at for e in newest), default=self.built_at)
@@ -200,7 +208,13 @@ class SiteBuilder:
             tasks.append(Task("sitemap.xml", input_key("sitemap-index", names),
                               lambda: self.render("sitemap_index.xml", "sitemap.xml", sitemaps=names)))
         tasks.append(Task("robots.txt", input_key("robots"), lambda: self.render("robots.txt", "robots.txt")))
-        tasks.append(Task("404.html", input_key("404"), lambda: self.render("404.html", "404.html")))
+        # 404.html is served for any missing path, at any depth: its links cannot be relative.
+        not_found_root = self.site_url + "/" if self.site_url else "/"
+        tasks.append(Task("404.html", input_key("404", not_found_root),
+                          lambda: self.render("404.html", "404.html", root=not_found_root)))
+        runs = load_crawl_runs(self.db, CRAWL_LOG_RUNS)
+        tasks.append(Task("crawl/index.html", input_key("crawl-log", [list(vars(r).values()) for r in runs]),
+                          lambda: self.render("crawl.html", "crawl/index.html", runs=runs)))
         sources = sorted({(e.source, e.source_title) for e in entries})
         tasks.append(Task("search/index.html", input_key("search", sources),
                           lambda: self.render("search.html", "search/index.html", sources=sources)))
@@ -255,53 +269,46 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
                 writer.write(task.rel, builder.article_page(e, html, text, related[e.id]), task.key)
                 advance(1)
         builder.static_files(writer)
-        cache = _load_search_cache(Path(out_dir), builder.global_key)
-        docs_cache, state = cache.get("docs", {}), cache.get("state", {})
-        export_search_index(_search_documents(db, entries), writer, prefix="search/",
+        state = _load_search_state(Path(out_dir))
+        search_report = export_search_index(_search_documents(entries), writer, prefix="search/",
                             sources=[(e.source, e.source_title) for e in entries], progress=advance,
-                            cache=docs_cache, state=state)
-        _save_search_cache(Path(out_dir), builder.global_key, {"docs": docs_cache, "state": state})
+                            state=state, load_texts=lambda ids: load_texts(db, ids))
+        _save_search_state(Path(out_dir), state)
     writer.finish()
     files_total = len(writer.new_files) + 1  # and the manifest
     return BuildReport(pages_written=writer.written, pages_unchanged=writer.unchanged,
                        pages_deleted=writer.deleted, files_total=files_total,
-                       seconds=round(time.perf_counter() - started, 3))
+                       seconds=round(time.perf_counter() - started, 3), search=search_report)
 
 
-SEARCH_CACHE = Path(".newsarchive-cache") / "search-docs.marshal"
+CACHE_DIR = Path(".newsarchive-cache")
+SEARCH_STATE = CACHE_DIR / "search-state.marshal"
 
 
-def _load_search_cache(out_dir: Path, global_key: str) -> dict[str, Any]:
-    """Per-document analysis of the previous build (marshal: plain data only, nothing executes)."""
+def _load_search_state(out_dir: Path) -> dict[str, Any]:
+    """The search export's state of the previous build (marshal: plain data only, nothing executes)."""
+    (out_dir / CACHE_DIR / "search-docs.marshal").unlink(missing_ok=True)  # the cache of build format 3
     try:
-        data = marshal.loads((out_dir / SEARCH_CACHE).read_bytes())
+        data = marshal.loads((out_dir / SEARCH_STATE).read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return {}
-    if not isinstance(data, dict) or data.get("key") != global_key or not isinstance(data.get("cache"), dict):
-        return {}
-    return data["cache"]
+    return data if isinstance(data, dict) else {}
 
 
-def _save_search_cache(out_dir: Path, global_key: str, cache: dict[str, Any]) -> None:
-    path = out_dir / SEARCH_CACHE
-    data = marshal.dumps({"key": global_key, "cache": cache})
-    with contextlib.suppress(OSError):
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
+def _save_search_state(out_dir: Path, state: dict[str, Any]) -> None:
+    path = out_dir / SEARCH_STATE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(data)
+    tmp.write_bytes(marshal.dumps(state))
     os.replace(tmp, path)
 
 
-def _search_documents(db: Database, entries: list[Entry]) -> Iterator[SearchDocument]:
-    for start in range(0, len(entries), 500):
-        chunk = entries[start:start + 500]
-        bodies = load_bodies(db, [e.id for e in chunk])
-        for e in chunk:
-            yield SearchDocument(id=e.id, title=e.display_title, path=e.path, source=e.source, date=e.date,
-                                 description=e.description, authors=e.authors,
-                                 tags=[name for name, _ in e.tag_links], text=bodies.get(e.id, ("", ""))[1])
+def _search_documents(entries: list[Entry]) -> list[SearchDocument]:
+    """The index's view of every article, without text (read by the export only when needed)."""
+    return [SearchDocument(id=e.id, title=e.display_title, path=e.path, source=e.source, date=e.date,
+                           description=e.description, authors=e.authors,
+                           tags=[name for name, _ in e.tag_links], key=f"{e.version}:{e.content_hash}")
+            for e in entries]
 
 
 @contextlib.contextmanager

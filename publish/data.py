@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from archive.db import Database
-from archive.models import Article, Source
+from archive.models import Article, CrawlRun, Source
 from publish.slugs import SlugRegistry, slugify
 
 
@@ -41,6 +42,7 @@ class Entry:
     source_slug: str = ""
     author_links: list[tuple[str, str]] = field(default_factory=list)  # (name, path)
     tag_links: list[tuple[str, str]] = field(default_factory=list)
+    skey: str = ""  # hash of summary_key(), set with the paths
 
     @property
     def date(self) -> datetime:
@@ -109,6 +111,7 @@ def assign_paths(entries: list[Entry]) -> None:
         e.source_slug = sources[e.source]
         e.author_links = [(a, f"authors/{authors[a]}/index.html") for a in dict.fromkeys(e.authors)]
         e.tag_links = [(t, f"tags/{tags[t]}/index.html") for t in topics(e)]
+        e.skey = hashlib.sha1(repr(e.summary_key()).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def load_bodies(db: Database, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
@@ -121,4 +124,68 @@ def load_bodies(db: Database, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
             for aid, html, text in s.execute(
                     select(Article.id, Article.html, Article.text).where(Article.id.in_(chunk))):
                 out[aid] = (html or "", text or "")
+    return out
+
+
+def load_texts(db: Database, ids: Iterable[int]) -> dict[int, str]:
+    """Plain text of the given articles (for the search index)."""
+    ids = list(ids)
+    out: dict[int, str] = {}
+    with db.session() as s:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for aid, text in s.execute(select(Article.id, Article.text).where(Article.id.in_(chunk))):
+                out[aid] = text or ""
+    return out
+
+
+@dataclass
+class CrawlRunRow:
+    """One crawl run as the crawl log page shows it."""
+
+    id: int
+    source: str
+    source_title: str
+    started_at: datetime
+    finished_at: datetime | None
+    pages_fetched: int
+    new_articles: int
+    updated_articles: int
+    not_modified: int
+    errors: int
+    errors_by_kind: dict[str, int]
+    status: str
+
+    @property
+    def duration(self) -> str:
+        """"1 h 02 min", "3 min 05 s", "12 s", or "" while running."""
+        if self.finished_at is None:
+            return ""
+        seconds = max(0, int((self.finished_at - self.started_at).total_seconds()))
+        if seconds >= 3600:
+            return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        if seconds >= 60:
+            return f"{seconds // 60} min {seconds % 60:02d} s"
+        return f"{seconds} s"
+
+
+def load_crawl_runs(db: Database, limit: int = 200) -> list[CrawlRunRow]:
+    """The most recent crawl runs, newest first."""
+    with db.session() as s:
+        rows = s.execute(
+            select(CrawlRun.id, Source.name, Source.title, CrawlRun.started_at, CrawlRun.finished_at,
+                   CrawlRun.pages_fetched, CrawlRun.new_articles, CrawlRun.updated_articles,
+                   CrawlRun.not_modified, CrawlRun.errors, CrawlRun.errors_by_kind, CrawlRun.status)
+            .join(Source, CrawlRun.source_id == Source.id)
+            .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc()).limit(limit)).all()
+    out = []
+    for (rid, name, title, started, finished, pages, new, updated, not_modified, errors, by_kind,
+         status) in rows:
+        kinds = {str(k): int(v) for k, v in (by_kind or {}).items() if isinstance(v, int | float)}
+        out.append(CrawlRunRow(
+            id=rid, source=name, source_title=title or name, started_at=_as_utc(started) or datetime.now(UTC),
+            finished_at=_as_utc(finished), pages_fetched=pages or 0, new_articles=new or 0,
+            updated_articles=updated or 0, not_modified=not_modified or 0, errors=errors or 0,
+            errors_by_kind=dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+            status=status or ""))
     return out

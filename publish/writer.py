@@ -11,10 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from newsarchive.errors import UserError
@@ -37,14 +36,16 @@ def input_key(*parts: Any) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def check_relative_path(rel: str) -> PurePosixPath:
-    path = PurePosixPath(rel)
-    if (not rel or path.is_absolute() or "\\" in rel or "\x00" in rel
-            or any(part in ("", ".", "..") for part in rel.split("/"))):
+def check_relative_path(rel: str) -> str:
+    """`rel` when it is a safe relative path inside the output folder, else UnsafePathError."""
+    if not rel or rel[0] == "/" or "\\" in rel or "\x00" in rel:
         raise UnsafePathError(f"refusing to write unsafe output path {rel[:200]!r}")
-    if any(len(part.encode()) > 200 for part in path.parts):
-        raise UnsafePathError(f"refusing to write over-long output path {rel[:200]!r}")
-    return path
+    for part in rel.split("/"):
+        if part in ("", ".", ".."):
+            raise UnsafePathError(f"refusing to write unsafe output path {rel[:200]!r}")
+        if len(part) > 50 and len(part.encode("utf-8", "surrogatepass")) > 200:
+            raise UnsafePathError(f"refusing to write over-long output path {rel[:200]!r}")
+    return rel
 
 
 @dataclass
@@ -58,6 +59,7 @@ class SiteWriter:
     old: dict[str, Any] = field(default_factory=dict)
     new_files: dict[str, dict[str, str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    _made_dirs: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, out_dir: Path, global_key: str) -> SiteWriter:
@@ -92,27 +94,55 @@ class SiteWriter:
             return True
         return False
 
+    def has(self, rel: str) -> bool:
+        """True when the previous build wrote `rel` (and recorded its content hash)."""
+        return bool(self._old_entry(rel).get("hash"))
+
+    def keep(self, rel: str) -> bool:
+        """Keep a file of the previous build as it is, without looking at it (False if unknown)."""
+        entry = self._old_entry(rel)
+        if not entry.get("hash"):
+            return False
+        self.new_files[rel] = dict(entry)
+        self.unchanged += 1
+        return True
+
+    def read(self, rel: str) -> str | None:
+        """The content of a file the previous build wrote, or None when it is missing or was changed
+        by someone else since (its hash differs from the manifest's)."""
+        digest = self._old_entry(rel).get("hash")
+        if not digest:
+            return None
+        try:
+            check_relative_path(rel)
+            data = (self.out_dir / rel).read_bytes()
+        except (OSError, UnsafePathError):
+            return None
+        if content_digest(data) != digest:
+            return None
+        return data.decode("utf-8", "replace")
+
     def write(self, rel: str, content: str | bytes, key: str = "") -> bool:
         """Write one file if its content changed; returns True when the disk was touched."""
         check_relative_path(rel)
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        data = content.encode("utf-8", "replace") if isinstance(content, str) else content
         digest = content_digest(data)
         self.new_files[rel] = {"key": key, "hash": digest}
         target = self.out_dir / rel
         if self._old_entry(rel).get("hash") == digest and target.is_file():
             self.unchanged += 1
             return False
-        if target.is_file() and target.stat().st_size == len(data) and content_digest(target.read_bytes()) == digest:
-            self.unchanged += 1
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        parent, _, name = rel.rpartition("/")
+        if parent not in self._made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made_dirs.add(parent)
+        tmp = target.parent / f".tmp-{name}.{os.getpid()}"
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with open(tmp, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         self.written += 1
         return True

@@ -59,3 +59,15 @@ def make_archive(path: Path) -> tuple[Database, Repository, dict[str, int]]:
                                published=BASE_DATE + timedelta(days=offset),
                                description=f"{title.split()[0]} news from {source}.")
     return db, repo, ids
+
+
+def add_bulk(repo: Repository, n: int, *, start: datetime = BASE_DATE - timedelta(days=400)) -> list[int]:
+    """n more stories of similar length (so average field lengths settle), one every 3 days."""
+    ids = []
+    for i in range(n):
+        source, title, authors, tags, _offset, text = STORIES[i % len(STORIES)]
+        ids.append(add_story(repo, source, f"{title} ({i})", f"{text}\nStory number {i} of the bulk set.",
+                             url=f"https://{source}.example/bulk/{i}.html", authors=authors, tags=tags,
+                             published=start + timedelta(days=3 * i),
+                             description=f"{title.split()[0]} news from {source}."))
+    return ids

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -10,13 +11,14 @@ from urllib.parse import unquote, urlsplit
 import lxml.etree
 import lxml.html
 import pytest
-from publish_fixtures import BASE_DATE, add_story, make_archive
+from publish_fixtures import BASE_DATE, STORIES, add_bulk, add_story, make_archive
 from sqlalchemy import delete
 
 from archive.models import Alias, Article, Revision
 from publish import build_site
 from publish.pages import paginate
 from publish.writer import MANIFEST_NAME
+from search.export import read_payload
 
 
 @pytest.fixture
@@ -98,6 +100,8 @@ def test_relative_links_all_resolve(archive, tmp_path: Path) -> None:
     build_site(db, site)
     checked = 0
     for path in html_files(site):
+        if path.name == "404.html" and path.parent == site:
+            continue  # served for missing paths at any depth: root-absolute (test_not_found_page)
         doc = lxml.html.parse(str(path)).getroot()
         for el, attr, link, _pos in doc.iterlinks():
             if el.tag == "form" or link.startswith(("http://", "https://", "mailto:", "#")):
@@ -260,15 +264,154 @@ def test_related_articles_from_the_search_index(archive, tmp_path: Path) -> None
         assert (article_dir(site, ids["Volcano erupts near the northern harbor"]) / a.get("href")).resolve().is_file()
 
 
-def test_incremental_search_index_equals_a_full_export(archive, tmp_path: Path) -> None:
+def search_index_content(site: Path) -> dict[str, object]:
+    """The search index as data, independent of how terms are cut into shard files."""
+    files = {p.relative_to(site / "search").as_posix(): read_payload(p.read_text("utf-8"))
+             for p in (site / "search").rglob("*.js")}
+    meta = files.pop("meta.js")
+    postings: dict[str, str] = {}
+    positions: dict[str, str] = {}
+    for first, fid in zip(meta["shards"], meta["files"], strict=True):
+        shard = files.pop(f"t/{fid}.js")
+        assert min(shard) == first  # the table's first term is the shard's smallest
+        postings.update(shard)
+        positions.update(files.pop(f"p/{fid}.js"))
+    assert files.keys() == {k for k in files if k.startswith(("d/", "s/")) or k == "dates.js"}
+    return {"meta": {k: v for k, v in meta.items() if k not in ("shards", "files")},
+            "postings": postings, "positions": positions, "files": files}
+
+
+@pytest.fixture
+def bulk_archive(tmp_path: Path):
+    """The small archive plus 100 older stories: listings with archive pages, averages that settle."""
+    db, repo, ids = make_archive(tmp_path / "archive.sqlite")
+    add_bulk(repo, 100)
+    yield db, repo, ids
+    db.close()
+
+
+def test_incremental_search_index_equals_a_full_export(bulk_archive, tmp_path: Path, monkeypatch) -> None:
+    import search.export
+
+    monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 400)  # many shards
+    db, repo, _ids = bulk_archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    layout = read_payload((site / "search/meta.js").read_text())
+    monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 150)  # touched shards now split
+    text = STORIES[0][5]
+    # lengths like the others', so the average field lengths stay on the same grid step
+    for day, title in enumerate(["Volcano keeper retires after forty years", "Aardvark escapes near the "
+                                 "northern harbor today", "Zoologists welcome the aardvark back home again"], 90):
+        add_story(repo, "harbor-times", title, f"{text}\nStory number {day} of the bulk set.", authors=["Ana Lima"],
+                  tags=["Science"], description="Volcano news from harbor-times.",
+                  published=BASE_DATE + timedelta(days=day))
+        report = build_site(db, site)  # appends to the previous export
+        assert report.search is not None and report.search.incremental and report.search.analyzed == 1
+    grown = read_payload((site / "search/meta.js").read_text())
+    assert set(layout["files"]) <= set(grown["files"])  # existing shard files keep their ids
+    assert len(grown["files"]) > len(layout["files"])  # and some split into new files
+    fresh = tmp_path / "fresh"
+    build_site(db, fresh)
+    assert search_index_content(site) == search_index_content(fresh)
+    state = marshal.loads((site / ".newsarchive-cache/search-state.marshal").read_bytes())
+    assert len(state["ids"]) == 108
+
+
+def test_changed_article_reexports_search_index_keeping_unchanged_shards(bulk_archive, tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    import search.export
+
+    monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 400)  # many shards
+    db, repo, ids = bulk_archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    before = mtimes(site)
+    add_story(repo, "harbor-times", "Volcano erupts near the northern harbor",  # same URL: an update
+              STORIES[0][5] + "\nGeologists now expect a quieter week.", url=None, authors=["Ana Lima"],
+              tags=["Science", "Weather"], published=BASE_DATE)
+    with db.session() as s:
+        article = s.get(Article, ids["Volcano erupts near the northern harbor"])
+        assert article is not None
+        changed_version = article.version
+    report = build_site(db, site)
+    assert report.search is not None and not report.search.incremental
+    changed = {rel for rel, m in mtimes(site).items() if before.get(rel) != m}
+    shards = {rel for rel in changed if rel.startswith(("search/t/", "search/p/"))}
+    all_shards = {rel for rel in before if rel.startswith(("search/t/", "search/p/"))}
+    assert changed_version == 2 and shards and len(shards) < len(all_shards)  # some kept their bytes
+    fresh = tmp_path / "fresh"
+    build_site(db, fresh)
+    assert search_index_content(site) == search_index_content(fresh)
+
+
+def test_adding_one_article_to_a_larger_archive_rewrites_only_what_must_change(bulk_archive,
+                                                                             tmp_path: Path) -> None:
+    db, repo, _ids = bulk_archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    assert (site / "page/2/index.html").is_file() and (site / "sources/harbor-times/page/1/index.html").is_file()
+    before = mtimes(site)
+    new_id = add_story(repo, "harbor-times", "Volcano calms down after forty years",
+                       STORIES[0][5] + "\nStory number 100 of the bulk set.", authors=["Ana Lima"],
+                       tags=["Science"], published=BASE_DATE + timedelta(days=100),
+                       description="Volcano news from harbor-times.")
+    report = build_site(db, site)
+    changed = {rel for rel, m in mtimes(site).items() if before.get(rel) != m}
+    new_page = article_dir(site, new_id).relative_to(site).as_posix() + "/index.html"
+    pages = {rel for rel in changed if not rel.startswith("search/")}
+    assert pages == {new_page, "index.html", "feed.xml", "sitemap.xml", "sources/index.html",
+                     "sources/harbor-times/index.html", "sources/harbor-times/feed.xml", "authors/index.html",
+                     "authors/ana-lima/index.html", "tags/index.html", "tags/science/index.html",
+                     "archive/index.html", "2024/index.html", "2024/06/index.html", "2024/06/09/index.html"}
+    search = {rel for rel in changed if rel.startswith("search/")}
+    assert {"search/d/105.js", "search/meta.js", "search/dates.js", "search/s/0.js"} <= search
+    assert not {rel for rel in search if rel.startswith("search/d/")} - {"search/d/105.js"}
+    assert report.search is not None and report.search.incremental
+    assert report.pages_written == len(changed)
+
+
+def test_not_found_page_works_at_any_depth(archive, tmp_path: Path) -> None:
+    db, _repo, _ids = archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    doc = lxml.html.parse(str(site / "404.html")).getroot()
+    links = [link for el, _attr, link, _pos in doc.iterlinks() if el.tag != "form" and link != "#main"]
+    assert "/static/style.css" in links and "/index.html" in links
+    for link in links:  # root-absolute: right wherever the server shows the page
+        assert link.startswith("/"), link
+        assert (site / link.lstrip("/")).is_file(), link
+    assert doc.cssselect("form.quick-search")[0].get("action") == "/search/index.html"
+    build_site(db, site, site_url="https://archive.example.org/news/")
+    doc = lxml.html.parse(str(site / "404.html")).getroot()
+    links = [link for _el, _attr, link, _pos in doc.iterlinks() if link != "#main"]
+    assert "https://archive.example.org/news/static/style.css" in links
+    assert all(link.startswith("https://archive.example.org/news/") for link in links), links
+    assert not doc.cssselect("base")  # the CSP forbids <base>; links are absolute instead
+
+
+def test_crawl_log_page(archive, tmp_path: Path) -> None:
     db, repo, _ids = archive
     site = tmp_path / "public"
     build_site(db, site)
-    add_story(repo, "harbor-times", "Lighthouse keeper retires", "After forty years the lighthouse keeper "
-              "retired, and the harbor threw a party for her.", published=BASE_DATE + timedelta(days=90))
-    build_site(db, site)  # appends to the previous export
-    fresh = tmp_path / "fresh"
-    build_site(db, fresh)
-    incremental = {p.relative_to(site): p.read_bytes() for p in (site / "search").rglob("*.js")}
-    full = {p.relative_to(fresh): p.read_bytes() for p in (fresh / "search").rglob("*.js")}
-    assert incremental == full
+    assert "No crawl runs recorded yet" in (site / "crawl/index.html").read_text()
+    harbor = repo.ensure_source("harbor-times")
+    valley = repo.ensure_source("valley-post")
+    first = repo.start_run(harbor)
+    repo.finish_run(first, {"pages_fetched": 40, "new_articles": 12, "updated_articles": 3, "not_modified": 20,
+                            "errors": 5, "errors_by_kind": {"timeout": 2, "http_404": 3}})
+    repo.start_run(valley)  # still running
+    before = mtimes(site)
+    build_site(db, site)
+    changed = {rel for rel, m in mtimes(site).items() if before.get(rel) != m}
+    assert changed == {"crawl/index.html"}
+    doc = lxml.html.parse(str(site / "crawl/index.html")).getroot()
+    rows = doc.cssselect("table.crawl-log tbody tr")
+    assert len(rows) == 2
+    cells = {r.cssselect("th")[0].text_content(): [c.text_content().strip() for c in r.cssselect("td")]
+             for r in rows}
+    assert cells["Harbor Times"][2:7] == ["finished", "40", "12", "3", "20"]
+    assert cells["Harbor Times"][7] == "5 (http_404: 3, timeout: 2)"
+    assert cells["Valley Post"][1:3] == ["—", "running"]
+    footer = lxml.html.parse(str(site / "index.html")).getroot().cssselect(".site-footer a")
+    assert "crawl/index.html" in [a.get("href") for a in footer]

@@ -100,6 +100,10 @@
     return lo;
   }
 
+  // Shards are sorted by first term; their files have stable ids (meta.files) so that splitting a
+  // shard that grew does not renumber (and rewrite) the others.
+  function shardFile(meta, s) { return meta.files ? meta.files[s] : s; }
+
   function idf(meta, df) { return Math.log(1 + (meta.n - df + 0.5) / (df + 0.5)); }
 
   // Doc -> score for one slot (the exact stem, or every term with the typed prefix).
@@ -109,7 +113,7 @@
       var a = shardOf(meta, slot.prefix), b = shardOf(meta, slot.prefix + "\uffff");
       for (var s = a; s <= Math.min(b, a + MAX_PREFIX_SHARDS - 1); s++) if (shardIds.indexOf(s) < 0) shardIds.push(s);
     }
-    return Promise.all(shardIds.map(function (s) { return load("t/" + s); })).then(function (shards) {
+    return Promise.all(shardIds.map(function (s) { return load("t/" + shardFile(meta, s)); })).then(function (shards) {
       var terms = new Map();
       var exact = shards[0][slot.stem];
       if (typeof exact === "string") terms.set(slot.stem, exact);
@@ -138,7 +142,8 @@
     var uniq = Array.from(new Set(phrase));
     return Promise.all(uniq.map(function (term) {
       var s = shardOf(meta, term);
-      return Promise.all([load("t/" + s), load("p/" + s)]).then(function (files) {
+      var f = shardFile(meta, s);
+      return Promise.all([load("t/" + f), load("p/" + f)]).then(function (files) {
         var enc = files[0][term];
         if (typeof enc !== "string") return [term, new Map()];
         return [term, decodePositions(decodePostings(enc), files[1][term], candidates)];
