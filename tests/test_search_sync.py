@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from pgutil import pg_database_url  # noqa: F401 - fixture
 from searchutil import keys, make_archive, sqlite_url
 from sqlalchemy import delete, update
 
@@ -65,14 +64,14 @@ def test_incremental_sync_sqlite(tmp_path):
 
 
 @pytest.mark.postgres
-def test_incremental_sync_postgresql(tmp_path, pg_database_url):  # noqa: F811
-    run_sync_scenario(pg_database_url, tmp_path / "index")
+def test_incremental_sync_postgresql(tmp_path, pg_url):  # pg_url: tests/conftest.py
+    run_sync_scenario(pg_url, tmp_path / "index")
 
 
 @pytest.mark.postgres
-def test_sqlite_and_postgresql_feed_the_same_index(tmp_path, pg_database_url):  # noqa: F811
+def test_sqlite_and_postgresql_feed_the_same_index(tmp_path, pg_url):
     results = []
-    for name, url in (("sqlite", sqlite_url(tmp_path)), ("pg", pg_database_url)):
+    for name, url in (("sqlite", sqlite_url(tmp_path)), ("pg", pg_url)):
         archive = make_archive(url)
         index = SearchIndex(tmp_path / f"index-{name}")
         index.sync(archive.repo)
