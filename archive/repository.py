@@ -488,4 +488,6 @@ def _run_dict(run: CrawlRun | None) -> dict[str, Any] | None:
         return None
     return {"started_at": iso(run.started_at), "finished_at": iso(run.finished_at),
             "pages_fetched": run.pages_fetched, "new_articles": run.new_articles,
-            "updated_articles": run.updated_articles, "errors": run.errors, "status": run.status}
+            "updated_articles": run.updated_articles, "unchanged": run.unchanged, "skipped": run.skipped,
+            "not_modified": run.not_modified, "errors": run.errors,
+            "errors_by_kind": dict(run.errors_by_kind or {}), "status": run.status}

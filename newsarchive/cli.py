@@ -362,7 +362,9 @@ def stats(ctx: Context, as_json: bool) -> None:
     for row in data["sources"]:
         last = row["last_crawl"]
         crawl_text = (f"last crawl {last['started_at']}: {last['pages_fetched']} pages, "
-                      f"{last['new_articles']} new, {last['errors']} errors") if last else "never crawled"
+                      f"{last['new_articles']} new, {last['updated_articles']} updated, "
+                      f"{last.get('not_modified', 0)} not modified, {last['errors']} errors"
+                      + ("" if last["status"] == "finished" else f" ({last['status']})")) if last else "never crawled"
         click.echo(f"  {row['name']}: {row['articles']} articles, newest {row['newest_published'] or '-'}; "
                    f"{crawl_text}")
 

@@ -1,0 +1,162 @@
+"""Crawl throughput: full crawl -> extract -> store against a bare downloading Scrapy spider.
+
+Usage: python benchmarks/crawl.py [--pages 2000] [--concurrency 4] [--dataset DIR]
+
+A local news site on 127.0.0.1 serves PAGES article pages built at run time from the real
+paragraphs of the extraction dataset's ground truth (never copied into the repository), with
+a sitemap. In the same run it measures:
+  1. a bare Scrapy spider that only downloads the pages (same Scrapy settings);
+  2. extraction alone (archive.extract, one process) x the CPU count;
+  3. the full pipeline (`newsarchive crawl`: WARC + extraction pool + database) on a fresh
+     SQLite archive;
+  4. a re-run over the unchanged site (feeds/sitemaps only, conditional GET).
+Target: (3) >= 80% of min((1), (2)); (4) under 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from sites.newssite import NewsSite, SiteArticle  # noqa: E402
+
+DEFAULT_DATASET = Path("/work/shared/eval/extraction-dev")
+
+
+def build_articles(dataset: Path, count: int) -> list[SiteArticle]:
+    """COUNT distinct articles mixing the dataset's real paragraphs (read at run time)."""
+    truth = json.loads((dataset / "ground-truth.json").read_text(encoding="utf-8"))
+    bodies = [[p.strip() for p in item["articleBody"].split("\n") if len(p.strip()) > 40]
+              for item in truth.values()]
+    bodies = [b for b in bodies if len(b) >= 3]
+    now = datetime.now(UTC)
+    articles = []
+    for i in range(count):
+        body = bodies[i % len(bodies)]
+        extra = bodies[(i * 7 + 3) % len(bodies)]
+        paragraphs = body[:12] + extra[i % len(extra): i % len(extra) + 2]
+        title = " ".join(body[0].split()[:9]).rstrip(".,;:") + f" ({i})"
+        published = now - timedelta(days=30, minutes=i)
+        articles.append(SiteArticle(i + 1, title, paragraphs, published, published))
+    return articles
+
+
+def _bare_child(sitemap: str, settings: dict[str, Any], conn: Any) -> None:
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.feeds import parse_xml
+
+    class Bare(scrapy.Spider):
+        name = "bare"
+
+        async def start(self):  # type: ignore[override]
+            yield scrapy.Request(sitemap, callback=self.parse_sitemap)
+
+        def parse_sitemap(self, response):  # type: ignore[no-untyped-def]
+            for link in parse_xml(response.body).links:
+                yield scrapy.Request(link.url, callback=self.parse_page)
+
+        def parse_page(self, response):  # type: ignore[no-untyped-def]
+            self.crawler.stats.inc_value("bare/pages")
+
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(Bare)
+    process.crawl(crawler)
+    started = time.perf_counter()
+    process.start()
+    elapsed = time.perf_counter() - started
+    conn.send((crawler.stats.get_value("bare/pages", 0), elapsed))
+
+
+def bare_rate(site: NewsSite, settings: dict[str, Any]) -> tuple[int, float]:
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe(duplex=False)
+    proc = context.Process(target=_bare_child, args=(f"{site.base_url}/sitemap.xml", settings, child))
+    proc.start()
+    pages, elapsed = parent.recv()
+    proc.join()
+    return pages, elapsed
+
+
+def extraction_rate(site: NewsSite, sample: int) -> float:
+    from archive.extract import extract_article
+
+    pages = [(site.article_html(a), f"{site.base_url}{a.path}") for a in list(site.articles.values())[:sample]]
+    extract_article(*pages[0])  # warm caches
+    started = time.perf_counter()
+    for body, url in pages:
+        extract_article(body, url)
+    return len(pages) / (time.perf_counter() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=4, help="concurrency_per_domain")
+    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
+    parser.add_argument("--sample", type=int, default=300, help="pages for the extraction-alone rate")
+    args = parser.parse_args()
+
+    from crawler.runner import scrapy_settings
+    from newsarchive import api
+    from newsarchive.config import load_config
+
+    cores = os.cpu_count() or 1
+    articles = build_articles(args.dataset, args.pages)
+    with NewsSite(articles=articles) as site, tempfile.TemporaryDirectory() as tmp:
+        config_path = Path(tmp) / "newsarchive.toml"
+        config_path.write_text(site.config_text(
+            feeds=False, extra_crawl=f"concurrency_per_domain = {args.concurrency}\nextract_workers = 0\n"
+                                     f"max_pages = {args.pages + 10}\nrevisit_after = []\n"),
+            encoding="utf-8")
+        config = load_config(config_path)
+        settings = scrapy_settings(config).copy_to_dict()
+        settings.update({"ITEM_PIPELINES": {}, "EXTENSIONS": {}, "LOG_LEVEL": "WARNING"})
+
+        bare_pages, bare_seconds = bare_rate(site, settings)
+        bare = bare_pages / bare_seconds
+        extract_one = extraction_rate(site, args.sample)
+        extract_all = extract_one * cores
+
+        started = time.perf_counter()
+        [summary] = api.crawl(config)
+        full_wall = time.perf_counter() - started
+        with api.open_archive(config) as repo:
+            run = repo.stats()["sources"][0]["last_crawl"]
+        crawl_seconds = (datetime.fromisoformat(run["finished_at"])
+                         - datetime.fromisoformat(run["started_at"])).total_seconds()
+        full = summary.new_articles / crawl_seconds
+
+        site.hits.clear()
+        started = time.perf_counter()
+        [again] = api.crawl(config)
+        rerun = time.perf_counter() - started
+        refetched = sum(1 for h in site.hits if h.path.startswith("/news/"))
+
+    limit = min(bare, extract_all)
+    print(f"pages: {args.pages} real-paragraph article pages on 127.0.0.1, {cores} cores, "
+          f"concurrency_per_domain {args.concurrency}")
+    print(f"bare Scrapy download:        {bare:8.1f} pages/s ({bare_pages} pages in {bare_seconds:.1f} s)")
+    print(f"extraction alone:            {extract_one:8.1f} pages/s per core x {cores} = {extract_all:.1f} pages/s")
+    print(f"full crawl->extract->store:  {full:8.1f} pages/s ({summary.new_articles} new articles, "
+          f"{crawl_seconds:.1f} s in the crawl, {full_wall:.1f} s wall incl. process start)")
+    print(f"full / min(bare, extraction x cores) = {full / limit:.0%} (target >= 80%)")
+    print(f"re-run over the unchanged site: {rerun:.2f} s wall, {refetched} article pages fetched, "
+          f"{again.not_modified} not modified (target < 5 s)")
+
+
+if __name__ == "__main__":
+    main()
