@@ -554,3 +554,65 @@ class HostileSite:
                 f"sitemaps = {value([self.base_url + s for s in sitemaps])}\n"
                 f"start_urls = {value([self.base_url + '/'])}\n"
                 f"article_pattern = \"/a/\"\n")
+
+
+class GrowingSite:
+    """A plain news site whose feed lists `count` articles (grow it between crawls), each page
+    answered after `delay` seconds: crawls that last long enough to be killed mid-way."""
+
+    def __init__(self, count: int = 10, delay: float = 0.1) -> None:
+        self.count = count
+        self.delay = delay
+        self.base_url = ""
+        self._server: _Server | None = None
+        self._pages = HostileSite()
+
+    def title(self, n: int) -> str:
+        return f"Growing story {n}: the harbour council votes on the budget"
+
+    def handle(self, h: BaseHTTPRequestHandler) -> None:
+        path = h.path.split("?", 1)[0]
+        if path == "/robots.txt":
+            return HostileSite.send(h, 200, "text/plain", b"User-agent: *\nAllow: /\n")
+        if path == "/feed.xml":
+            items = "".join(f"<item><title>{n}</title><link>{self.base_url}/a/story-{n}</link></item>"
+                            for n in range(1, self.count + 1))
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>G</title>{items}</channel></rss>'
+            return HostileSite.send(h, 200, "application/rss+xml", body.encode())
+        if path.startswith("/a/story-") and path[len("/a/story-"):].isdigit():
+            n = int(path[len("/a/story-"):])
+            if 1 <= n <= self.count:
+                time.sleep(self.delay)
+                page = self._pages.article_page(self.title(n), 1000 + n, author=f"Reporter {n % 7}")
+                return HostileSite.send(h, 200, "text/html; charset=utf-8", page.encode())
+        return HostileSite.send(h, 404, "text/plain", b"not found")
+
+    def __enter__(self) -> GrowingSite:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                try:
+                    site.handle(self)
+                except OSError:
+                    self.close_connection = True
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = _Server(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def config_text(self) -> str:
+        return ("[crawl]\ndownload_delay = 0.0\nautothrottle = false\nconcurrency_per_domain = 2\n"
+                "extract_workers = 1\nrevisit_after = []\ntimeout = 10.0\n\n"
+                f'[[sources]]\nname = "growing"\nfeeds = ["{self.base_url}/feed.xml"]\narticle_pattern = "/a/story-"\n')
