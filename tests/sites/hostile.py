@@ -527,8 +527,10 @@ class HostileSite:
         if self.canary is not None:
             self.canary.close()
 
-    def config_text(self, *, database: str = "", extra_crawl: dict[str, Any] | None = None) -> str:
-        """A newsarchive.toml crawling this site with small limits, so a test stays fast."""
+    def config_text(self, *, database: str = "", extra_crawl: dict[str, Any] | None = None,
+                    start: list[str] | None = None) -> str:
+        """A newsarchive.toml crawling this site with small limits, so a test stays fast;
+        `start` lists the only start pages (no feeds, no sitemaps)."""
         crawl: dict[str, Any] = {
             "download_delay": 0.0, "autothrottle": False, "timeout": 4.0, "max_page_bytes": 2 * 1024 * 1024,
             "max_pages": 120, "max_depth": 2, "max_errors": 0, "backoff_max": 0.1, "extract_workers": 2,
@@ -547,12 +549,12 @@ class HostileSite:
 
         archive = f'[archive]\ndatabase = "{database}"\n\n' if database else ""
         lines = "".join(f"{k} = {value(v)}\n" for k, v in crawl.items())
-        feeds = ["/feed.xml", "/feed-laughs.xml", "/feed-xxe.xml", "/feed-100k.xml"]
-        sitemaps = ["/sitemap-index.xml", "/sitemap-laughs.xml", "/sitemap-xxe.xml"]
+        feeds = ["/feed.xml", "/feed-laughs.xml", "/feed-xxe.xml", "/feed-100k.xml"] if start is None else []
+        sitemaps = ["/sitemap-index.xml", "/sitemap-laughs.xml", "/sitemap-xxe.xml"] if start is None else []
         return (f"{archive}[crawl]\n{lines}\n[[sources]]\nname = \"herald\"\n"
                 f"feeds = {value([self.base_url + f for f in feeds])}\n"
                 f"sitemaps = {value([self.base_url + s for s in sitemaps])}\n"
-                f"start_urls = {value([self.base_url + '/'])}\n"
+                f"start_urls = {value([self.base_url + p for p in (start or ['/'])])}\n"
                 f"article_pattern = \"/a/\"\n")
 
 
