@@ -287,11 +287,14 @@ def main() -> None:
     print(f"full build:        {full.seconds:8.2f} s  {html} HTML pages  {html / full.seconds:7.0f} pages/s  "
           f"{files} files  {size / 1e6:.1f} MB")
     again = build_site(db, site)
-    print(f"no-change rebuild: {again.seconds:8.2f} s  written {again.pages_written}")
+    print(f"no-change rebuild: {again.seconds:8.2f} s  written {again.pages_written}  "
+          f"({100 * again.seconds / full.seconds:.1f}% of the full build)")
     add_one(db, args.n)
     inc = build_site(db, site)
     print(f"+1 article:        {inc.seconds:8.2f} s  written {inc.pages_written} "
           f"({100 * inc.seconds / full.seconds:.1f}% of the full build; target < 5%)")
+    print(f"  steps of the full build: {full.phases}")
+    print(f"  steps of the +1 build:   {inc.phases}")
     if not args.no_pelican:
         pel = pelican_build(db, work, args.ref_venv)
         if pel:

@@ -8,7 +8,7 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ class BuildReport:
     files_total: int
     seconds: float
     search: ExportReport | None = None
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step of the build
 
 
 @dataclass
@@ -236,18 +237,30 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
                progress: bool = False) -> BuildReport:
     """Render the archive into `out_dir`; only changed files are written, stale ones removed."""
     started = time.perf_counter()
+    phases: dict[str, float] = {}
+    clock = [started]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        phases[name] = round(now - clock[0], 3)
+        clock[0] = now
+
     builder = SiteBuilder(db, Path(out_dir), site_title=site_title, site_url=site_url, index_dir=index_dir,
                           user_templates=user_templates)
     writer = SiteWriter.open(Path(out_dir), builder.global_key)
+    lap("open")
     entries = load_entries(db)
     by_id = {e.id: e for e in entries}
+    lap("entries")
     finder = RelatedFinder(index_dir, writer.extra.get("related", {}))
     related = {e.id: [by_id[r] for r in finder.related(e.id, e.version) if r in by_id and r != e.id]
                for e in entries}
     writer.extra["related"] = finder.cache_for(by_id)
     finder.close()
+    lap("related")
 
     tasks = builder.plan(entries, related)
+    lap("plan")
     show_progress = progress and writer.is_full_build
     with _progress(show_progress, len(tasks) + len(entries)) as advance:
         pending_articles: list[Task] = []
@@ -259,6 +272,7 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
             else:
                 writer.write(task.rel, task.produce(), task.key)
                 advance(1)
+        lap("pages")
         for start in range(0, len(pending_articles), 200):
             batch = pending_articles[start:start + 200]
             bodies = load_bodies(db, [t.article_id for t in batch if t.article_id is not None])
@@ -269,16 +283,20 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
                 writer.write(task.rel, builder.article_page(e, html, text, related[e.id]), task.key)
                 advance(1)
         builder.static_files(writer)
+        lap("articles")
         state = _load_search_state(Path(out_dir))
         search_report = export_search_index(_search_documents(entries), writer, prefix="search/",
-                            sources=[(e.source, e.source_title) for e in entries], progress=advance,
-                            state=state, load_texts=lambda ids: load_texts(db, ids))
+                                            sources=[(e.source, e.source_title) for e in entries],
+                                            progress=advance, state=state,
+                                            load_texts=lambda ids: load_texts(db, ids))
         _save_search_state(Path(out_dir), state)
+        lap("search")
     writer.finish()
+    lap("finish")
     files_total = len(writer.new_files) + 1  # and the manifest
     return BuildReport(pages_written=writer.written, pages_unchanged=writer.unchanged,
                        pages_deleted=writer.deleted, files_total=files_total,
-                       seconds=round(time.perf_counter() - started, 3), search=search_report)
+                       seconds=round(time.perf_counter() - started, 3), search=search_report, phases=phases)
 
 
 CACHE_DIR = Path(".newsarchive-cache")

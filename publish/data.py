@@ -6,8 +6,9 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from archive.db import Database
 from archive.models import Article, CrawlRun, Source
@@ -43,12 +44,11 @@ class Entry:
     author_links: list[tuple[str, str]] = field(default_factory=list)  # (name, path)
     tag_links: list[tuple[str, str]] = field(default_factory=list)
     skey: str = ""  # hash of summary_key(), set with the paths
+    date: datetime = field(init=False)  # filed under: published, else when it was first seen (UTC)
 
-    @property
-    def date(self) -> datetime:
-        """The date the article is filed under: published, else when it was first seen."""
+    def __post_init__(self) -> None:
         value = self.published or self.first_seen
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+        self.date = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
     @property
     def display_title(self) -> str:
@@ -60,17 +60,25 @@ class Entry:
                 self.description, self.authors, self.tags, str(self.date))
 
 
-def _as_utc(value: datetime | None) -> datetime | None:
+def _as_utc(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
+    if isinstance(value, str):  # SQLite's stored text (read raw: much faster than the ORM's parser)
+        value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _raw(column: Any, db: Database) -> Any:
+    """On SQLite, read a DateTime column as its stored text (parsed by _as_utc)."""
+    return type_coerce(column, String) if db.engine.dialect.name == "sqlite" else column
 
 
 def load_entries(db: Database) -> list[Entry]:
     """Every article, newest first, with the slugs and paths of its pages assigned."""
     cols = (Article.id, Article.version, Article.content_hash, Source.name, Source.title, Article.title,
-            Article.description, Article.authors, Article.tags, Article.section, Article.published,
-            Article.modified, Article.fetched_at, Article.first_seen, Article.url, Article.canonical_url,
+            Article.description, Article.authors, Article.tags, Article.section, _raw(Article.published, db),
+            _raw(Article.modified, db), _raw(Article.fetched_at, db), _raw(Article.first_seen, db),
+            Article.url, Article.canonical_url,
             Article.image_url, Article.language, Article.word_count)
     with db.session() as s:
         rows = s.execute(select(*cols).join(Source, Article.source_id == Source.id)).all()

@@ -31,9 +31,9 @@ def content_digest(data: bytes) -> str:
 
 
 def input_key(*parts: Any) -> str:
-    """A stable hash of the JSON-serializable inputs of one page."""
-    raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+    """A stable hash of the inputs of one page: plain values (str, numbers, datetimes, None) in
+    tuples, lists and dicts built in a fixed order (their repr is the same from build to build)."""
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def check_relative_path(rel: str) -> str:
@@ -129,13 +129,22 @@ class SiteWriter:
         digest = content_digest(data)
         self.new_files[rel] = {"key": key, "hash": digest}
         target = self.out_dir / rel
-        if self._old_entry(rel).get("hash") == digest and target.is_file():
+        old_hash = self._old_entry(rel).get("hash")
+        if old_hash == digest and target.is_file():
             self.unchanged += 1
             return False
         parent, _, name = rel.rpartition("/")
         if parent not in self._made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made_dirs.add(parent)
+        if old_hash is None:  # a new file: created in place, nobody can be reading it yet
+            try:
+                with open(target, "xb") as fh:
+                    fh.write(data)
+                self.written += 1
+                return True
+            except FileExistsError:
+                pass  # there after all (a previous build's manifest was lost): replace it atomically
         tmp = target.parent / f".tmp-{name}.{os.getpid()}"
         try:
             with open(tmp, "wb") as fh:

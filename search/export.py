@@ -218,38 +218,52 @@ class Vocabulary:
         return tid
 
     def ids(self, text: str) -> list[int]:
+        """Term ids of the words of `text`, -1 for the words the analyzer drops."""
         if not text:
             return []
         words = _FIND_TOKENS(text)
-        get = self.word_ids.get
-        ids = [get(w, -2) for w in words]
-        if -2 in ids:
+        ids = list(map(self.word_ids.get, words))
+        if None in ids:
             add = self._add
-            ids = [add(w) if t == -2 else t for w, t in zip(words, ids, strict=True)]
-        return [t for t in ids if t >= 0] if -1 in ids else ids
+            ids = [add(w) if t is None else t for w, t in zip(words, ids, strict=True)]
+        return ids  # type: ignore[return-value]
 
 
 @dataclass
 class Batch:
-    """Term ids of consecutive documents: per document its title, dek, body and meta tokens."""
+    """Term ids of consecutive documents: per document its title, dek, body and meta words
+    (dropped words still in, as -1: numpy removes them)."""
 
     docnums: list[int] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)
-    lengths: list[tuple[int, int, int, int]] = field(default_factory=list)  # title, dek, body, meta
+    raw_lengths: list[int] = field(default_factory=list)  # per document: title, dek, body, meta
+    _arrays: tuple[np.ndarray, np.ndarray] | None = None
 
     def add(self, docnum: int, vocab: Vocabulary, doc: SearchDocument, text: str) -> None:
-        parts = (vocab.ids(doc.title), vocab.ids(doc.description), vocab.ids(text),
-                 vocab.ids(" ".join([*doc.authors, *doc.tags])))
         self.docnums.append(docnum)
-        for part in parts:
-            self.tokens.extend(part)
-        self.lengths.append((len(parts[0]), len(parts[1]), len(parts[2]), len(parts[3])))
+        for part in (doc.title, doc.description, text, " ".join([*doc.authors, *doc.tags])):
+            ids = vocab.ids(part)
+            self.tokens.extend(ids)
+            self.raw_lengths.append(len(ids))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The kept term ids, and per document the kept lengths (title, dek, body, meta)."""
+        if self._arrays is None:
+            tok = np.asarray(self.tokens, dtype=np.int64)
+            raw = np.asarray(self.raw_lengths, dtype=np.int64)
+            keep = tok >= 0
+            segment = np.repeat(np.arange(len(raw)), raw)
+            lens = np.bincount(segment[keep], minlength=len(raw)).reshape(-1, 4)
+            self._arrays = (tok[keep], lens)
+            self.tokens, self.raw_lengths = [], []
+        return self._arrays
 
     def field_sums(self) -> list[int]:
         """Summed lengths in field order (title, dek, meta, body)."""
-        if not self.lengths:
+        lens = self.arrays()[1]
+        if not len(lens):
             return [0, 0, 0, 0]
-        t, d, b, m = (sum(col) for col in zip(*self.lengths, strict=True))
+        t, d, b, m = (int(x) for x in lens.sum(axis=0))
         return [t, d, m, b]
 
 
@@ -257,10 +271,9 @@ def _encode_batch(batch: Batch, avgs: list[float], last_doc: np.ndarray,
                   emit: Callable[[int, str, str], None]) -> None:
     """Postings and positions of one batch, per term: emit(term id, postings, positions) with doc
     deltas continuing from `last_doc[term]` (updated in place)."""
-    if not batch.tokens:
+    tok, lens = batch.arrays()  # lens: title, dek, body, meta
+    if not len(tok):
         return
-    tok = np.asarray(batch.tokens, dtype=np.int64)
-    lens = np.asarray(batch.lengths, dtype=np.int64).reshape(-1, 4)  # title, dek, body, meta
     n_docs = len(lens)
     seg = lens.ravel()
     seg_start = np.cumsum(seg) - seg
@@ -357,8 +370,9 @@ def input_hash(*parts: object) -> str:
 def doc_key(doc: SearchDocument) -> str:
     """What the index holds of one document: changes when any of it does."""
     text_part = doc.key if doc.key else hashlib.sha1(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
-    return input_hash(doc.id, doc.title, doc.description, doc.authors, doc.tags, doc.path, doc.source,
-                      str(doc.date), text_part)[:20]
+    raw = repr((doc.id, doc.title, doc.description, doc.authors, doc.tags, doc.path, doc.source,
+                doc.date.isoformat(), text_part))
+    return hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def _doc_payload(docnum: int, doc: SearchDocument, text: str, source_index: dict[str, int]) -> str:

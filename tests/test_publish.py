@@ -415,3 +415,31 @@ def test_crawl_log_page(archive, tmp_path: Path) -> None:
     assert cells["Valley Post"][1:3] == ["—", "running"]
     footer = lxml.html.parse(str(site / "index.html")).getroot().cssselect(".site-footer a")
     assert "crawl/index.html" in [a.get("href") for a in footer]
+
+
+def test_search_index_terms_and_positions_match_the_analyzer(archive, tmp_path: Path) -> None:
+    from search.export import analyze
+
+    db, _repo, ids = archive
+    site = tmp_path / "public"
+    build_site(db, site)
+    content = search_index_content(site)
+    with db.session() as s:
+        articles = s.query(Article).all()
+        vocabulary = {t for a in articles for field in (a.title, a.description, a.text, " ".join(a.authors + a.tags))
+                      for t in analyze(field)}
+    assert set(content["postings"]) == vocabulary
+    # positions: title, dek and body numbered on, with a gap of 10 between fields
+    meta = read_payload((site / "search/meta.js").read_text())
+    assert meta["n"] == len(ids)
+    tram = next(a for a in articles if a.title == "City council approves new tram line")
+    title, dek, body = analyze(tram.title), analyze(tram.description), analyze(tram.text)
+    stems = title + [""] * 10 + dek + [""] * 10 + body
+    expected = [i for i, stem in enumerate(stems) if stem == "tram"]
+    assert expected[0] == 4 and len(expected) == 3
+    encoded = content["positions"]["tram"]  # one document: count, then position deltas (varints)
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+    values = [alphabet.index(c) for c in encoded]
+    assert all(v < 32 for v in values)
+    assert values[0] == 3 and [sum(values[1:k + 1]) for k in range(1, 4)] == expected
+    assert content["postings"]["tram"][0] == "1" and len(content["postings"]["tram"]) == 2  # doc 1, one posting
