@@ -83,7 +83,7 @@ def tree_digest(folder: Path) -> str:
     ["crawl", "no-such-source"], ["search", "harbour", "--source", "nope"], ["export", "--source", "nope"],
     ["reextract", "--source", "nope"], ["show", "99999"], ["show", "https://nowhere.example/x"],
     ["search", "harbour", "--since", "last week"], ["diff", "99999"], ["import", "no-such-file.jsonl"],
-])
+], ids=" ".join)
 def test_unknown_names_are_one_line(base_archive: Path, args: list[str]) -> None:
     before = tree_digest(base_archive / "data")
     code, _out, err = invoke(base_archive, *args)

@@ -236,3 +236,26 @@ def test_a_hundred_thousand_links_are_bounded(tmp_path: Path) -> None:
     assert summary.finish_reason in ("", "finished")
     assert 0 < len(fetched) <= config.crawl["max_pages"]
     assert peak < MEMORY_BOUND_MB
+
+
+def test_record_outcomes(hostile_run: HostileRun) -> None:
+    """For scripts/reliability_report.py: what happened to each case (when it asks)."""
+    import json
+    import os
+
+    out = os.environ.get("NEWSARCHIVE_RELIABILITY_OUT")
+    if not out:
+        pytest.skip("NEWSARCHIVE_RELIABILITY_OUT not set")
+    hits = [h.split("?")[0] for h in hostile_run.site.hits]
+    cases = []
+    for case in CASES:
+        cases.append({"name": case.name, "path": case.path, "what": case.what, "expect": case.expect,
+                      "requests": hits.count(case.path),
+                      "archived": case.path in hostile_run.articles,
+                      "no_article": hostile_run.pages.get(case.path, "")})
+    summary = hostile_run.summary
+    data = {"cases": cases, "seconds": round(hostile_run.seconds, 1), "peak_mb": round(hostile_run.peak_mb),
+            "errors_by_kind": summary.errors_by_kind, "new_articles": summary.new_articles,
+            "good": len(GOOD), "good_archived": sum(p in hostile_run.articles for p in GOOD),
+            "canary_hits": list(hostile_run.site.canary.hits)}
+    (Path(out) / "hostile.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
