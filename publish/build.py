@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import marshal
 import os
 import time
@@ -23,6 +24,7 @@ from publish.related import RelatedFinder
 from publish.writer import SiteWriter, input_key
 from search.export import ExportReport, SearchDocument, export_search_index
 
+CACHE_DIR = Path(".newsarchive-cache")
 BUILD_FORMAT = 4  # bump when the page set or its contexts change shape
 FEED_ENTRIES = 50
 SITEMAP_LIMIT = 50_000
@@ -152,26 +154,30 @@ class SiteBuilder:
         months: dict[str, list[Entry]] = defaultdict(list)
         days: dict[str, list[Entry]] = defaultdict(list)
         for e in entries:
-            d = e.date.astimezone(UTC)
-            years[f"{d:%Y}"].append(e)
-            months[f"{d:%Y/%m}"].append(e)
-            days[f"{d:%Y/%m/%d}"].append(e)
+            day = e.date.strftime("%Y/%m/%d")  # UTC
+            years[day[:4]].append(e)
+            months[day[:7]].append(e)
+            days[day].append(e)
         overview = [{"label": y, "path": f"{y}/index.html", "count": len(items), "note": ""}
                     for y, items in sorted(years.items(), reverse=True)]
         tasks.append(self.directory_task("archive/index.html", "Archive by date", overview))
+        months_of: dict[str, list[str]] = defaultdict(list)
+        for m in sorted(months, reverse=True):
+            months_of[m[:4]].append(m)
+        days_of: dict[str, list[str]] = defaultdict(list)
+        for d in sorted(days, reverse=True):
+            days_of[d[:7]].append(d)
         for y in years:
-            children = [{"label": datetime.strptime(m, "%Y/%m").strftime("%B %Y"), "path": f"{m}/index.html",
-                         "count": len(months[m])} for m in sorted(months, reverse=True) if m.startswith(y + "/")]
-            tasks.append(self.directory_task(f"{y}/index.html", f"Articles of {y}",
-                                             [c | {"note": ""} for c in children]))
+            children = [{"label": _month_label(m), "path": f"{m}/index.html", "count": len(months[m]), "note": ""}
+                        for m in months_of[y]]
+            tasks.append(self.directory_task(f"{y}/index.html", f"Articles of {y}", children))
         for m, items in months.items():
-            children = [{"label": datetime.strptime(d, "%Y/%m/%d").strftime("%A %d %B %Y"),
-                         "path": f"{d}/index.html", "count": len(days[d])}
-                        for d in sorted(days, reverse=True) if d.startswith(m + "/")]
-            label = datetime.strptime(m, "%Y/%m").strftime("%B %Y")
+            children = [{"label": _day_label(d), "path": f"{d}/index.html", "count": len(days[d])}
+                        for d in days_of[m]]
+            label = _month_label(m)
             tasks += self.listing_tasks(f"{m}/", items, kind="month", heading=label, children=children)
         for d, items in days.items():
-            label = datetime.strptime(d, "%Y/%m/%d").strftime("%A %d %B %Y")
+            label = _day_label(d)
             tasks += self.listing_tasks(f"{d}/", items, kind="day", heading=label)
         return tasks
 
@@ -299,7 +305,17 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
                        seconds=round(time.perf_counter() - started, 3), search=search_report, phases=phases)
 
 
-CACHE_DIR = Path(".newsarchive-cache")
+def _month_label(month: str) -> str:
+    """"2024/03" -> "March 2024"."""
+    return datetime(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _day_label(day: str) -> str:
+    """"2024/03/01" -> "Friday 01 March 2024"."""
+    return datetime(int(day[:4]), int(day[5:7]), int(day[8:10])).strftime("%A %d %B %Y")
+
+
 SEARCH_STATE = CACHE_DIR / "search-state.marshal"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -69,14 +70,23 @@ def _as_utc(value: datetime | str | None) -> datetime | None:
 
 
 def _raw(column: Any, db: Database) -> Any:
-    """On SQLite, read a DateTime column as its stored text (parsed by _as_utc)."""
+    """On SQLite, read a DateTime or JSON column as its stored text (parsed by _as_utc/_names)."""
     return type_coerce(column, String) if db.engine.dialect.name == "sqlite" else column
+
+
+def _names(value: list[Any] | str | None) -> list[str]:
+    if isinstance(value, str):
+        value = json.loads(value) if value not in ("", "[]", "null") else []
+    if not isinstance(value, list):
+        return []
+    return [str(v).strip() for v in value if str(v).strip()]
 
 
 def load_entries(db: Database) -> list[Entry]:
     """Every article, newest first, with the slugs and paths of its pages assigned."""
     cols = (Article.id, Article.version, Article.content_hash, Source.name, Source.title, Article.title,
-            Article.description, Article.authors, Article.tags, Article.section, _raw(Article.published, db),
+            Article.description, _raw(Article.authors, db), _raw(Article.tags, db), Article.section,
+            _raw(Article.published, db),
             _raw(Article.modified, db), _raw(Article.fetched_at, db), _raw(Article.first_seen, db),
             Article.url, Article.canonical_url,
             Article.image_url, Article.language, Article.word_count)
@@ -89,8 +99,7 @@ def load_entries(db: Database) -> list[Entry]:
         entries.append(Entry(
             id=aid, version=version or 0, content_hash=chash or "", source=source,
             source_title=source_title or source, title=title or "", description=description or "",
-            authors=[str(a).strip() for a in (authors or []) if str(a).strip()],
-            tags=[str(t).strip() for t in (tags or []) if str(t).strip()], section=(section or "").strip(),
+            authors=_names(authors), tags=_names(tags), section=(section or "").strip(),
             published=_as_utc(published), modified=_as_utc(modified),
             fetched_at=_as_utc(fetched_at) or datetime.now(UTC),
             first_seen=_as_utc(first_seen) or _as_utc(fetched_at) or datetime.now(UTC),

@@ -87,7 +87,7 @@ class SiteWriter:
     def up_to_date(self, rel: str, key: str) -> bool:
         """True (and the file is kept) when the page was made from the same inputs and still exists."""
         entry = self._old_entry(rel)
-        if entry.get("key") == key and (self.out_dir / rel).is_file():
+        if entry.get("key") == key and os.path.isfile(os.path.join(self.out_dir, rel)):
             self.new_files[rel] = dict(entry)
             self.skipped_render += 1
             self.unchanged += 1
