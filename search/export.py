@@ -254,7 +254,7 @@ class Batch:
             keep = tok >= 0
             segment = np.repeat(np.arange(len(raw)), raw)
             lens = np.bincount(segment[keep], minlength=len(raw)).reshape(-1, 4)
-            self._arrays = (tok[keep], lens)
+            self._arrays = (tok[keep].astype(np.int32), lens)  # int32: 4 bytes a token while waiting
             self.tokens, self.raw_lengths = [], []
         return self._arrays
 
