@@ -389,9 +389,14 @@ class SearchIndex:
     def _delete_orphans(self, repo: Repository, report: SyncReport) -> None:
         """Remove articles the database no longer has (the archive has no delete events)."""
         searcher = self.searcher()
-        indexed = _live_ids(searcher)
         with repo.db.session() as s:
+            db_count = s.scalar(select(_count())) or 0
+            # Every article was just indexed, so equal counts mean nothing was deleted (unless the
+            # index was already inconsistent: `check` finds that). Saves reading 100k ids.
+            if db_count == searcher.doc_count():
+                return
             in_db = set(s.scalars(select(Article.id)))
+        indexed = _live_ids(searcher)
         orphans = indexed - in_db
         if orphans:
             report.deleted += self.delete_unlocked(orphans, report)
