@@ -54,6 +54,14 @@ def run_sync_scenario(url: str, index_dir: Path) -> None:
     report = index.sync(archive.repo)
     assert (report.added, report.updated, report.deleted, report.total) == (0, 0, 1, 8)
     assert index.search("lighthouse").hits == []
+
+    # one deleted and one added in the same sync: the counts agree, the deletion is still found
+    with archive.db.session() as s:
+        s.execute(delete(Article).where(Article.id == archive.ids["rates"]))
+    archive.store("quake", source="daily", title="Earthquake", text="The tremor shook the valley.")
+    report = index.sync(archive.repo)
+    assert (report.added, report.updated, report.deleted, report.total) == (1, 0, 1, 8)
+    assert index.search("inflation").hits == []
     assert index.check(archive.repo).ok
     index.close()
     archive.db.close()
