@@ -43,6 +43,9 @@ TELNETCONSOLE_ENABLED = False
 
 # robots.txt with Crawl-delay; Retry-After on 429/503 and exponential backoff for a failing site.
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.scope.ScopeMiddleware": 50,  # source's hosts on the source's ports only
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.scope.SafeMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsCrawlDelayMiddleware": 100,
     "crawler.middlewares.PolitenessMiddleware": 560,
@@ -71,3 +74,4 @@ NEWSARCHIVE_REVISIT_AFTER = ["1h", "6h", "24h", "3d", "7d"]  # revisit checkpoin
 NEWSARCHIVE_MAX_ERRORS = 50  # failed requests after which a source stops for this run (0: no cap)
 NEWSARCHIVE_BACKOFF_BASE = 1.0  # first pause (s) after a failure; doubles with each further one
 NEWSARCHIVE_BACKOFF_MAX = 300.0  # longest pause (s), also the cap on Retry-After
+NEWSARCHIVE_UNREACHABLE_BACKOFF = 2.0  # longest pause (s) for a host refusing every connection so far

@@ -19,6 +19,7 @@ from newsarchive import api
 from newsarchive.config import load_config
 from newsarchive.demosite import BOILERPLATE_SNIPPETS, DemoSite, demo_articles, demo_config
 
+
 def cli(config_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NEWSARCHIVE_CONFIG=str(config_path))
     return subprocess.run([sys.executable, "-m", "newsarchive", *args], env=env, capture_output=True,

@@ -13,7 +13,6 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -32,9 +31,11 @@ from archive.urls import canonicalize
 from crawler import revisit
 from crawler.feeds import parse_xml
 from crawler.items import PageItem
+from crawler.scope import Scope
 from newsarchive.config import Config, Source, load_config
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+UNREACHABLE_KINDS = ("connection_refused", "dns", "no_route_error", "connect_error")
 
 
 def error_kind(failure: Any) -> str:
@@ -59,6 +60,7 @@ class NewsSpider(scrapy.Spider):
         if not source:
             raise ValueError("name the source: scrapy crawl news -a source=NAME")
         self.name = f"news-{source}"  # per source: names the source's Redis keys when sharing a crawl
+        self.scope = Scope([], [])  # set from the source in from_crawler
         self.source_name = source
         self.config_path = config
         self.config: Config | None = None
@@ -78,6 +80,11 @@ class NewsSpider(scrapy.Spider):
         self.article_re: re.Pattern[str] | None = None
         self.links: LinkExtractor | None = None
         self.pages_requested = 0
+        # Feeds, sitemaps and start pages issued by start(); when every one of them fails
+        # without an answer (refused, unknown host), the site is down: stop at once.
+        self.start_requests_issued = 0
+        self.start_requests_unreachable = 0
+        self.answered = False
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -102,6 +109,7 @@ class NewsSpider(scrapy.Spider):
         spider.config = load_config(config)
         spider.source = spider.config.source(spider.source_name)
         spider.allowed_domains = spider.source.domains()
+        spider.scope = Scope(spider.allowed_domains, spider.source.all_urls())
         spider.max_pages = crawler.settings.getint("NEWSARCHIVE_MAX_PAGES", 5000)
         if spider.source.article_pattern:
             spider.article_re = re.compile(spider.source.article_pattern)
@@ -118,8 +126,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"newsarchive/{key}", count)
 
     def _in_domain(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        return self.scope.allows(url)
 
     def is_article_url(self, url: str) -> bool:
         return self.article_re is None or bool(self.article_re.search(url))
@@ -197,18 +204,20 @@ class NewsSpider(scrapy.Spider):
     # -- start --------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Request]:
         assert self.source is not None
-        for url in self.source.feeds:
-            yield self.document_request(url, "feed")
-        for url in self.source.sitemaps:
-            yield self.document_request(url, "sitemap")
-        for url in self.source.start_urls:
-            yield Request(url, callback=self.parse_hub, errback=self.on_error,
-                          dont_filter=not self.shared, priority=5)
+        first = [self.document_request(url, "feed") for url in self.source.feeds]
+        first += [self.document_request(url, "sitemap") for url in self.source.sitemaps]
+        first += [Request(url, callback=self.parse_hub, errback=self.on_error,
+                          dont_filter=not self.shared, priority=5) for url in self.source.start_urls]
+        self.start_requests_issued = len(first)
+        for request in first:
+            request.meta["start_request"] = True
+            yield request
         for request in self.revisit_requests():
             yield request
 
     # -- callbacks ----------------------------------------------------------------------
     def parse_xml_document(self, response: Response) -> Iterator[Request]:
+        self.answered = True
         if response.status == 304:
             self._stat("documents_not_modified")
             self._stat("not_modified")
@@ -237,6 +246,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_hub(self, response: Response) -> Iterator[Request | PageItem]:
         """A start or section page: follow article links, and hub links up to DEPTH_LIMIT."""
+        self.answered = True
         self._stat("documents_fetched")
         if not isinstance(response, TextResponse):
             return
@@ -250,6 +260,7 @@ class NewsSpider(scrapy.Spider):
                 yield Request(link.url, callback=self.parse_hub, errback=self.on_error, priority=1)
 
     def parse_page(self, response: Response) -> Iterator[Request | PageItem]:
+        self.answered = True
         if response.status == 304:
             self._stat("not_modified")
             self.not_modified_ids.append(response.meta["revisit"])
@@ -286,6 +297,14 @@ class NewsSpider(scrapy.Spider):
         kind = error_kind(failure)
         self.crawler.stats.inc_value(f"newsarchive/errors_by_kind/{kind}")
         self.logger.info("failed %s: %s", failure.request.url, kind)
+        if failure.check(HttpError):
+            self.answered = True
+        elif kind in UNREACHABLE_KINDS and failure.request.meta.get("start_request"):
+            self.start_requests_unreachable += 1
+            if not self.answered and self.start_requests_unreachable >= self.start_requests_issued:
+                self.logger.warning("%s: site unreachable (%s), stopping this source for this run",
+                                    self.source_name, kind)
+                raise CloseSpider("unreachable")
         self.check_error_cap()
 
     def check_error_cap(self) -> None:
