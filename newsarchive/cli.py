@@ -168,17 +168,18 @@ def _parse_date(value: str | None, name: str) -> date | None:
 @click.option("--until", default=None, help="Published on or before YYYY-MM-DD.")
 @click.option("--sort", type=click.Choice(["relevance", "newest"]), default="relevance", show_default=True)
 @click.option("--facets", is_flag=True, help="Show counts by source, year and section.")
+@click.option("--collapse", is_flag=True, help="One hit per story cluster (syndicated copies collapsed).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of hits.")
 @pass_ctx
 @user_errors
 def search(ctx: Context, query: str, limit: int, page: int, source: str | None, since: str | None,
-           until: str | None, sort: str, facets: bool, as_json: bool) -> None:
+           until: str | None, sort: str, facets: bool, collapse: bool, as_json: bool) -> None:
     """Keyword search (query language: docs/search.md)."""
     if source:
         ctx.config.source(source)
     results = api.search(ctx.config, query, limit=limit, page=page, source=source,
                          since=_parse_date(since, "--since"), until=_parse_date(until, "--until"),
-                         sort=sort, facets=facets)
+                         sort=sort, facets=facets, collapse=collapse)
     for notice in results.notices:
         click.echo(f"note: {notice}", err=True)
     if as_json:

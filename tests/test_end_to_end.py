@@ -112,6 +112,9 @@ def test_cli_end_to_end(tmp_path: Path, backend: str, request: pytest.FixtureReq
     hits = json.loads(found.stdout)
     assert hits and hits[0]["title"] == target.title
     assert set(hits[0]) == {"id", "url", "title", "source", "published", "score", "snippet"}
+    collapsed = cli(config_path, "search", f'"{words}"', "--json", "--collapse")
+    assert collapsed.returncode == 0, collapsed.stderr
+    assert json.loads(collapsed.stdout)[0]["id"] == hits[0]["id"]
     shown = cli(config_path, "show", str(hits[0]["id"]), "--json")
     assert shown.returncode == 0, shown.stderr
     article = json.loads(shown.stdout)

@@ -21,7 +21,9 @@ from newsarchive.errors import UserError
 from publish.slugs import MAX_SLUG, RESERVED, SlugRegistry, slugify
 
 EXAMPLES = int(os.environ.get("NEWSARCHIVE_FUZZ_EXAMPLES", "200"))
-EVAL_HTML = Path(os.environ.get("NEWSARCHIVE_EVAL_DIR", "/work/shared/eval")) / "extraction-dev" / "html"
+# ../shared/eval beside the checkout (as in CI), unless NEWSARCHIVE_EVAL_DIR says otherwise.
+EVAL_HTML = Path(os.environ.get("NEWSARCHIVE_EVAL_DIR", Path(__file__).resolve().parents[2] / "shared" / "eval")) \
+    / "extraction-dev" / "html"
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # -- URLs --------------------------------------------------------------------------------------
