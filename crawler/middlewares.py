@@ -9,6 +9,10 @@
   requests already queued there) and makes new requests wait in `process_request` (an asyncio
   sleep), so other hosts and the rest of the crawl keep going; Scrapy's per-domain
   concurrency and AutoThrottle still apply on top.
+  A host that has not answered once in this run and refuses connections (or whose name does
+  not resolve) is most likely down, not overloaded: its pauses stay short
+  (`NEWSARCHIVE_UNREACHABLE_BACKOFF`), so a run against a dead site ends in seconds (the
+  spider stops the source once every start request failed that way).
 
 The per-run error cap is enforced by the spider (`NewsSpider.check_error_cap`), which sees
 the final outcome of each request after retries.
@@ -25,11 +29,19 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.utils.asyncio import call_later
+from twisted.internet.error import ConnectError, DNSLookupError
 
 PUSHBACK_STATUSES = (429, 503)
+# Failures before any byte of an answer: the host is down or does not exist.
+# (Scrapy >= 2.19 wraps Twisted's errors in its own, keeping Twisted's as __cause__.)
+UNREACHABLE_ERRORS = (ConnectError, DNSLookupError, DownloadConnectionRefusedError, CannotResolveHostError)
+
+
+def is_unreachable_error(exception: BaseException) -> bool:
+    return isinstance(exception, UNREACHABLE_ERRORS) or isinstance(exception.__cause__, UNREACHABLE_ERRORS)
 
 
 def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) -> float | None:
@@ -81,6 +93,8 @@ class PolitenessMiddleware:
         self.crawler = crawler
         self.base = settings.getfloat("NEWSARCHIVE_BACKOFF_BASE", 1.0)
         self.cap = settings.getfloat("NEWSARCHIVE_BACKOFF_MAX", 300.0)
+        self.unreachable_cap = min(self.cap, settings.getfloat("NEWSARCHIVE_UNREACHABLE_BACKOFF", 1.0))
+        self.answered: set[str] = set()  # hosts that sent any response in this run
         self.paused_until: dict[str, float] = {}
         self.failures: dict[str, int] = {}
         self.next_start: dict[str, float] = {}  # Crawl-delay pacing
@@ -97,8 +111,8 @@ class PolitenessMiddleware:
     def _host(request: Request) -> str:
         return (urlsplit(request.url).hostname or "").lower()
 
-    def pause(self, request: Request, seconds: float) -> None:
-        seconds = min(seconds, self.cap)
+    def pause(self, request: Request, seconds: float, cap: float | None = None) -> None:
+        seconds = min(seconds, self.cap if cap is None else cap)
         if seconds <= 0:
             return
         host = self._host(request)
@@ -139,6 +153,7 @@ class PolitenessMiddleware:
 
     def response_downloaded(self, response: Response, request: Request, **kwargs: Any) -> None:
         host = self._host(request)
+        self.answered.add(host)
         if response.status in PUSHBACK_STATUSES or response.status >= 500:
             self.failures[host] = self.failures.get(host, 0) + 1
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
@@ -157,4 +172,6 @@ class PolitenessMiddleware:
         host = self._host(request)
         self.failures[host] = self.failures.get(host, 0) + 1
         self.stats.inc_value("newsarchive/backoffs")
-        self.pause(request, backoff_seconds(self.failures[host], self.base, self.cap))
+        # Never answered and unreachable: no server to spare, and the user wants a quick end.
+        cap = self.unreachable_cap if host not in self.answered and is_unreachable_error(exception) else None
+        self.pause(request, backoff_seconds(self.failures[host], self.base, self.cap), cap)

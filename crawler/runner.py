@@ -33,7 +33,8 @@ class CrawlSummary:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.errors_by_kind.items()))
         if self.finish_reason == "locked":
             return f"{self.source}: skipped, another process is crawling it"
-        stopped = {"too_many_errors": " - stopped after too many errors"}.get(
+        stopped = {"too_many_errors": " - stopped after too many errors",
+                   "unreachable": " - site unreachable"}.get(
             self.finish_reason, f" - stopped ({self.finish_reason})"
             if self.finish_reason not in ("", "finished") else "")
         return (f"{self.source}: {self.pages_fetched} pages fetched, {self.new_articles} new, "

@@ -74,4 +74,4 @@ NEWSARCHIVE_REVISIT_AFTER = ["1h", "6h", "24h", "3d", "7d"]  # revisit checkpoin
 NEWSARCHIVE_MAX_ERRORS = 50  # failed requests after which a source stops for this run (0: no cap)
 NEWSARCHIVE_BACKOFF_BASE = 1.0  # first pause (s) after a failure; doubles with each further one
 NEWSARCHIVE_BACKOFF_MAX = 300.0  # longest pause (s), also the cap on Retry-After
-NEWSARCHIVE_UNREACHABLE_BACKOFF = 2.0  # longest pause (s) for a host refusing every connection so far
+NEWSARCHIVE_UNREACHABLE_BACKOFF = 1.0  # longest pause (s) for a host refusing every connection so far
