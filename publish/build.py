@@ -17,15 +17,24 @@ from typing import Any
 from jinja2 import Environment, Template
 
 from archive.db import Database
-from publish.data import Entry, load_bodies, load_crawl_runs, load_entries, load_texts
+from publish.data import (
+    Entry,
+    RevisionRow,
+    load_bodies,
+    load_crawl_runs,
+    load_entries,
+    load_revisions,
+    load_texts,
+)
 from publish.env import make_environment, templates_fingerprint
 from publish.pages import PER_PAGE, Pager, paginate, root_of, safe_url
 from publish.related import RelatedFinder
+from publish.revisions import cluster_siblings, diff_markup, revision_path
 from publish.writer import SiteWriter, input_key
 from search.export import ExportReport, SearchDocument, export_search_index
 
 CACHE_DIR = Path(".newsarchive-cache")
-BUILD_FORMAT = 4  # bump when the page set or its contexts change shape
+BUILD_FORMAT = 5  # bump when the page set or its contexts change shape
 FEED_ENTRIES = 50
 SITEMAP_LIMIT = 50_000
 CRAWL_LOG_RUNS = 200
@@ -63,6 +72,8 @@ class SiteBuilder:
         self.global_key = input_key(BUILD_FORMAT, templates_fingerprint(user_templates), site_title, self.site_url)
         self.built_at = datetime.now(UTC).replace(microsecond=0)
         self._templates: dict[str, Template] = {}
+        self.siblings: dict[int, list[Entry]] = {}
+        self._revisions: tuple[int, list[RevisionRow]] = (-1, [])  # texts of the last article diffed
 
     # -- rendering ---------------------------------------------------------------------
     def render(self, template: str, rel: str, **context: Any) -> str:
@@ -133,16 +144,46 @@ class SiteBuilder:
 
         tasks += self.date_tasks(entries)
 
+        self.siblings = cluster_siblings(entries)
         for e in entries:
             rel_list = related.get(e.id, [])
+            siblings = self.siblings.get(e.id, [])
             key = input_key("article", e.skey, e.url, e.canonical_url, e.image_url, e.fetched_at,
                             e.modified, e.published, e.language, e.word_count, e.author_links, e.tag_links,
-                            [r.skey for r in rel_list])
+                            [r.skey for r in rel_list], e.revision_count, e.revised_at,
+                            [(s.skey, s.source_title) for s in siblings])
             tasks.append(Task(e.path, key, lambda: "", article_id=e.id))
+            tasks += self.revision_tasks(e)
 
         tasks += self.feed_tasks(entries, by_source)
         tasks += self.misc_tasks(entries, by_id)
         return tasks
+
+    def revision_tasks(self, e: Entry) -> list[Task]:
+        """One diff page per revision after the first (revisions are never edited, only added)."""
+        tasks = []
+        for number in range(2, e.revision_count + 1):
+            rel = revision_path(e, number)
+            key = input_key("revision", e.skey, e.revision_count, e.revised_at, number)
+            tasks.append(Task(rel, key, lambda e=e, number=number, rel=rel: self.revision_page(e, number, rel)))
+        return tasks
+
+    def revision_page(self, e: Entry, number: int, rel: str) -> str:
+        if self._revisions[0] != e.id:
+            self._revisions = (e.id, load_revisions(self.db, [e.id], with_text=True).get(e.id, []))
+        revisions = self._revisions[1]
+        if number > len(revisions):  # deleted while building: render what is left
+            return self.render("revision.html", rel, article=e, revision=None, previous=None,
+                               revisions=[], diff_html="", article_path=e.path)
+        revision, previous = revisions[number - 1], revisions[number - 2]
+        return self.render("revision.html", rel, article=e, revision=revision, previous=previous,
+                           revisions=[self._with_path(e, r) for r in revisions],
+                           diff_html=diff_markup(previous.text, revision.text), article_path=e.path)
+
+    @staticmethod
+    def _with_path(e: Entry, r: RevisionRow) -> dict[str, Any]:
+        return {"number": r.number, "fetched_at": r.fetched_at, "title": r.title, "word_count": r.word_count,
+                "path": revision_path(e, r.number) if r.number > 1 else e.path}
 
     def directory_task(self, rel: str, heading: str, items: list[dict[str, Any]]) -> Task:
         key = input_key("directory", heading, items)
@@ -227,8 +268,12 @@ class SiteBuilder:
                           lambda: self.render("search.html", "search/index.html", sources=sources)))
         return tasks
 
-    def article_page(self, e: Entry, html: str, text: str, related: list[Entry]) -> str:
+    def article_page(self, e: Entry, html: str, text: str, related: list[Entry],
+                     revisions: list[RevisionRow] | None = None) -> str:
+        revs = [self._with_path(e, r) for r in revisions or []] if e.revision_count > 1 else []
         return self.render("article.html", e.path, article=e, body_html=html, body_text=text, related=related,
+                           revisions=revs, updates=max(0, len(revs) - 1),
+                           siblings=self.siblings.get(e.id, []),
                            original_url=safe_url(e.url) or safe_url(e.canonical_url),
                            canonical_url=safe_url(e.canonical_url), image_url=safe_url(e.image_url))
 
@@ -282,11 +327,14 @@ def build_site(db: Database, out_dir: Path, *, site_title: str = "News archive",
         for start in range(0, len(pending_articles), 200):
             batch = pending_articles[start:start + 200]
             bodies = load_bodies(db, [t.article_id for t in batch if t.article_id is not None])
+            revised = load_revisions(db, [t.article_id for t in batch
+                                          if t.article_id is not None and by_id[t.article_id].revision_count > 1])
             for task in batch:
                 assert task.article_id is not None
                 e = by_id[task.article_id]
                 html, text = bodies.get(e.id, ("", ""))
-                writer.write(task.rel, builder.article_page(e, html, text, related[e.id]), task.key)
+                writer.write(task.rel, builder.article_page(e, html, text, related[e.id], revised.get(e.id)),
+                             task.key)
                 advance(1)
         builder.static_files(writer)
         lap("articles")

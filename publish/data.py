@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 
 from archive.db import Database
-from archive.models import Article, CrawlRun, Source
+from archive.models import Article, CrawlRun, Revision, Source
 from publish.slugs import SlugRegistry, slugify
 
 
@@ -45,6 +45,9 @@ class Entry:
     author_links: list[tuple[str, str]] = field(default_factory=list)  # (name, path)
     tag_links: list[tuple[str, str]] = field(default_factory=list)
     skey: str = ""  # hash of summary_key(), set with the paths
+    cluster_id: int | None = None  # story cluster (archive.dedup): same story published elsewhere
+    revision_count: int = 0  # stored versions of the text (1 = never changed)
+    revised_at: datetime | None = None  # when the newest revision was fetched
     date: datetime = field(init=False)  # filed under: published, else when it was first seen (UTC)
 
     def __post_init__(self) -> None:
@@ -89,13 +92,18 @@ def load_entries(db: Database) -> list[Entry]:
             _raw(Article.published, db),
             _raw(Article.modified, db), _raw(Article.fetched_at, db), _raw(Article.first_seen, db),
             Article.url, Article.canonical_url,
-            Article.image_url, Article.language, Article.word_count)
+            Article.image_url, Article.language, Article.word_count, Article.cluster_id)
     with db.session() as s:
         rows = s.execute(select(*cols).join(Source, Article.source_id == Source.id)).all()
+        stats = {aid: (count, _as_utc(last)) for aid, count, last in s.execute(
+            select(Revision.article_id, func.count(), _raw(func.max(Revision.fetched_at), db))
+            .group_by(Revision.article_id))}
     entries = []
     for row in rows:
         (aid, version, chash, source, source_title, title, description, authors, tags, section,
-         published, modified, fetched_at, first_seen, url, canonical, image_url, language, words) = row
+         published, modified, fetched_at, first_seen, url, canonical, image_url, language, words,
+         cluster_id) = row
+        revision_count, revised_at = stats.get(aid, (0, None))
         entries.append(Entry(
             id=aid, version=version or 0, content_hash=chash or "", source=source,
             source_title=source_title or source, title=title or "", description=description or "",
@@ -104,7 +112,8 @@ def load_entries(db: Database) -> list[Entry]:
             fetched_at=_as_utc(fetched_at) or datetime.now(UTC),
             first_seen=_as_utc(first_seen) or _as_utc(fetched_at) or datetime.now(UTC),
             url=url or "", canonical_url=canonical or "", image_url=image_url or "",
-            language=language or "", word_count=words or 0))
+            language=language or "", word_count=words or 0, cluster_id=cluster_id,
+            revision_count=revision_count, revised_at=revised_at))
     entries.sort(key=lambda e: (e.date, e.id), reverse=True)
     assign_paths(entries)
     return entries
@@ -153,6 +162,37 @@ def load_texts(db: Database, ids: Iterable[int]) -> dict[int, str]:
             chunk = ids[start:start + 500]
             for aid, text in s.execute(select(Article.id, Article.text).where(Article.id.in_(chunk))):
                 out[aid] = text or ""
+    return out
+
+
+@dataclass
+class RevisionRow:
+    """One stored version of an article (numbered from 1, oldest first)."""
+
+    number: int
+    fetched_at: datetime
+    title: str
+    word_count: int
+    text: str = ""
+
+
+def load_revisions(db: Database, ids: Iterable[int], *, with_text: bool = False) -> dict[int, list[RevisionRow]]:
+    """The revisions of the given articles, oldest first (by fetch time); texts only if asked."""
+    ids = list(ids)
+    out: dict[int, list[RevisionRow]] = {}
+    cols = [Revision.article_id, _raw(Revision.fetched_at, db), Revision.title, Revision.word_count]
+    if with_text:
+        cols.append(Revision.text)
+    with db.session() as s:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = s.execute(select(*cols).where(Revision.article_id.in_(chunk))
+                             .order_by(Revision.article_id, Revision.fetched_at, Revision.id))
+            for row in rows:
+                revs = out.setdefault(row[0], [])
+                revs.append(RevisionRow(number=len(revs) + 1, fetched_at=_as_utc(row[1]) or datetime.now(UTC),
+                                        title=row[2] or "", word_count=row[3] or 0,
+                                        text=(row[4] or "") if with_text else ""))
     return out
 
 

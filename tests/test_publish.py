@@ -443,3 +443,81 @@ def test_search_index_terms_and_positions_match_the_analyzer(archive, tmp_path: 
     assert all(v < 32 for v in values)
     assert values[0] == 3 and [sum(values[1:k + 1]) for k in range(1, 4)] == expected
     assert content["postings"]["tram"][0] == "1" and len(content["postings"]["tram"]) == 2  # doc 1, one posting
+
+
+def test_revised_article_shows_updates_and_diff_pages(archive, tmp_path: Path) -> None:
+    from publish_fixtures import extraction
+
+    from archive.warc import WarcPointer
+
+    db, repo, _ids = archive
+    source_id = repo.ensure_source("harbor-times", "Harbor Times")
+    url = "https://harbor-times.example/bridge.html"
+    old = "The council voted to close the harbor bridge for repairs.\nWork will take six weeks."
+    new = "The council voted to close the harbor bridge for urgent repairs.\nWork will take eight weeks."
+    first = repo.store_article(source_id, url, extraction("Bridge to close", old, published=BASE_DATE),
+                               WarcPointer("a.warc.gz", 0, 1), fetched_at=BASE_DATE)
+    site = tmp_path / "public"
+    build_site(db, site)
+    page = article_dir(site, first.article_id) / "index.html"
+    assert "Updated " not in page.read_text()
+    assert not (page.parent / "revisions").exists()
+
+    second = repo.store_article(source_id, url, extraction("Bridge to close", new, published=BASE_DATE),
+                                WarcPointer("a.warc.gz", 10, 1), fetched_at=BASE_DATE + timedelta(hours=5))
+    assert second.outcome == "updated" and second.article_id == first.article_id
+    build_site(db, site)
+    doc = lxml.html.parse(str(page)).getroot()
+    heading = doc.cssselect("#revisions-heading")[0].text_content()
+    assert heading == "Updated 1 time"
+    links = [a.get("href") for a in doc.cssselect(".revisions a")]
+    assert len(links) == 1
+    diff_page = page.parent / "revisions/2/index.html"
+    assert (page.parent / links[0]).resolve() == diff_page.resolve()
+    diff = lxml.html.parse(str(diff_page)).getroot()
+    body = diff.cssselect(".diff")[0]
+    assert [e.text_content().strip() for e in body.cssselect("ins")] == ["urgent", "eight"]
+    assert [e.text_content().strip() for e in body.cssselect("del")] == ["six"]
+    assert "<script" not in diff_page.read_text()
+
+    third = "The council voted to close the harbor bridge for urgent repairs.\nWork will take ten weeks."
+    repo.store_article(source_id, url, extraction("Bridge to close", third, published=BASE_DATE),
+                       WarcPointer("a.warc.gz", 20, 1), fetched_at=BASE_DATE + timedelta(hours=9))
+    build_site(db, site)
+    doc = lxml.html.parse(str(page)).getroot()
+    assert doc.cssselect("#revisions-heading")[0].text_content() == "Updated 2 times"
+    diff = lxml.html.parse(str(page.parent / "revisions/3/index.html")).getroot()
+    assert [e.text_content().strip() for e in diff.cssselect(".diff del")] == ["eight"]
+    assert [e.text_content().strip() for e in diff.cssselect(".diff ins")] == ["ten"]
+
+    with db.session() as s:  # a deleted article takes its diff pages with it
+        s.execute(delete(Revision).where(Revision.article_id == first.article_id))
+        s.execute(delete(Alias).where(Alias.article_id == first.article_id))
+        s.execute(delete(Article).where(Article.id == first.article_id))
+    build_site(db, site)
+    assert not page.parent.exists()
+
+
+def test_story_cluster_shows_also_published_by(archive, tmp_path: Path) -> None:
+    db, repo, _ids = archive
+    text = ("Engineers reopened the old lighthouse on the northern cape after two years of careful "
+            "restoration work funded by the town and a regional heritage foundation. The lamp, first lit "
+            "in 1891, now runs on solar power and can be seen from thirty kilometres out at sea. Visitors "
+            "may climb the tower on weekends from May to September, the foundation said on Friday.")
+    a = add_story(repo, "harbor-times", "Lighthouse reopens after restoration", text, published=BASE_DATE)
+    b = add_story(repo, "valley-post", "Old lighthouse shines again", text + " Tickets cost five euros.",
+                  published=BASE_DATE + timedelta(hours=2))
+    site = tmp_path / "public"
+    build_site(db, site)
+    for this, other, other_source in [(a, b, "Valley Post"), (b, a, "Harbor Times")]:
+        page = article_dir(site, this) / "index.html"
+        doc = lxml.html.parse(str(page)).getroot()
+        aside = doc.cssselect("aside.also-published")
+        assert aside, f"no 'Also published by' on article {this}"
+        assert aside[0].cssselect("h2")[0].text_content() == "Also published by"
+        links = aside[0].cssselect("a")
+        assert [x.text_content() for x in links] == [other_source]
+        target = (page.parent / links[0].get("href")).resolve()
+        assert target == (article_dir(site, other) / "index.html").resolve()
+    lonely = article_dir(site, _ids["Storm warning issued for the valley"]) / "index.html"
+    assert "Also published by" not in lonely.read_text()
