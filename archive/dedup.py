@@ -12,6 +12,10 @@ reaches THRESHOLD, and joins (merging, if need be) their clusters. An article wh
 rewritten into another story moves to that story's cluster (or its own).
 
 The session-level functions here are called by archive.repository inside its transactions.
+The CPU part (normalizing, hashing, MinHash) is `text_keys`: the crawler computes it in its
+extraction worker processes and hands the result to the repository, so storing an article in
+the crawler's main process costs only database statements. datasketch (which pulls in scipy,
+≈ 1.7 s) is imported on first use only.
 """
 
 from __future__ import annotations
@@ -19,14 +23,18 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive.models import Article, ArticleSignature, LshBucket
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures depend on it
@@ -34,6 +42,9 @@ SHINGLE_WORDS = 3
 THRESHOLD = 0.5  # estimated Jaccard similarity of 3-shingle sets; wire copies score 0.6-1.0
 MIN_WORDS = 40  # shorter texts (stubs, teasers) are too unspecific to cluster
 MIN_EXACT_WORDS = 15  # exact text matches need at least this many words
+# datasketch's optimal (bands, rows) for THRESHOLD and NUM_PERM (MinHashLSH(0.5, 128).b, .r);
+# fixed here so that clustering needs no scipy import. tests/test_dedup_keys.py checks them.
+BANDS, ROWS = 25, 5
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -48,14 +59,24 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=1)
 def _lsh_params() -> tuple[int, int]:
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+    return BANDS, ROWS
+
+
+@lru_cache(maxsize=1)
+def _candidates_stmt():  # noqa: ANN202 - a SQLAlchemy Select
+    """Articles sharing any of BANDS (band, bucket) pairs with an article; built once (building
+    the 25-term OR anew for every article cost more than running it)."""
+    return select(LshBucket.article_id).where(
+        or_(*(and_(LshBucket.band == bindparam(f"b{i}"), LshBucket.bucket == bindparam(f"k{i}"))
+              for i in range(BANDS))),
+        LshBucket.article_id != bindparam("aid"))
 
 
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
 
 
@@ -66,6 +87,8 @@ def signature(text: str) -> np.ndarray | None:
         return None
     shingles = {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
                 for i in range(len(words) - SHINGLE_WORDS + 1)}
+    from datasketch import MinHash
+
     template = _template()
     minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=SCHEME)
     minhash.update_batch(list(shingles))
@@ -96,12 +119,46 @@ def band_keys(values: np.ndarray) -> list[tuple[int, int]]:
     return keys
 
 
-def assign_cluster(session: Session, article: Article) -> None:
-    """(Re)compute an article's text hash, signature and story cluster (it must have an id)."""
-    article.text_hash = text_hash(article.text or "")
-    session.execute(delete(LshBucket).where(LshBucket.article_id == article.id))
-    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article.id))
-    values = signature(article.text or "")
+@dataclass(frozen=True)
+class TextKeys:
+    """Everything clustering computes from a text, so it can be computed in another process."""
+
+    check: str  # digest of the exact text these keys were computed from
+    text_hash: str
+    minhash: bytes | None  # the signature (little-endian uint32), None for a short text
+    bands: tuple[tuple[int, int], ...]  # (band, bucket) pairs of the signature
+
+    def matches(self, text: str) -> bool:
+        return self.check == _check(text)
+
+
+def _check(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def text_keys(text: str) -> TextKeys:
+    """Text hash, MinHash signature and LSH bands of a text (pure CPU, no database)."""
+    values = signature(text)
+    return TextKeys(_check(text), text_hash(text), None if values is None else to_bytes(values),
+                    () if values is None else tuple(band_keys(values)))
+
+
+def assign_cluster(session: Session, article: Article, keys: TextKeys | None = None, *,
+                   new: bool = False) -> None:
+    """(Re)compute an article's text hash, signature and story cluster (it must have an id).
+
+    `keys` are the article text's `text_keys` when the caller computed them already (they are
+    recomputed if they belong to another text); `new` says the article was just inserted, so it
+    has no signature rows to replace.
+    """
+    text = article.text or ""
+    if keys is None or not keys.matches(text):
+        keys = text_keys(text)
+    article.text_hash = keys.text_hash
+    if not new:
+        session.execute(delete(LshBucket).where(LshBucket.article_id == article.id))
+        session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article.id))
+    values = None if keys.minhash is None else from_bytes(keys.minhash)
     matches: set[int] = set()  # cluster ids of matching articles
     if (article.word_count or 0) >= MIN_EXACT_WORDS:
         matches.update(
@@ -109,11 +166,10 @@ def assign_cluster(session: Session, article: Article) -> None:
                 select(Article.id, Article.cluster_id).where(
                     Article.text_hash == article.text_hash, Article.id != article.id)))
     if values is not None:
-        keys = band_keys(values)
-        candidates = set(session.scalars(
-            select(LshBucket.article_id).where(
-                or_(*(and_(LshBucket.band == b, LshBucket.bucket == k) for b, k in keys)),
-                LshBucket.article_id != article.id)))
+        params: dict[str, int] = {"aid": article.id}
+        for i, (band, bucket) in enumerate(keys.bands):
+            params[f"b{i}"], params[f"k{i}"] = band, bucket
+        candidates = set(session.scalars(_candidates_stmt(), params))
         if candidates:
             rows = session.execute(
                 select(ArticleSignature.article_id, ArticleSignature.minhash, Article.cluster_id)
@@ -133,7 +189,15 @@ def assign_cluster(session: Session, article: Article) -> None:
             update(Article).where(Article.cluster_id.in_(merged), Article.id != article.id)
             .values(cluster_id=target, version=Article.version + 1, needs_index=True)
             .execution_options(synchronize_session=False))
-    _add_signature(session, article.id, values)
+    _insert_signature(session, article.id, keys)
+
+
+def _insert_signature(session: Session, article_id: int, keys: TextKeys) -> None:
+    """The signature row and its band rows, as two plain (bulk) INSERT statements."""
+    if keys.minhash is not None:
+        session.execute(insert(ArticleSignature), [{"article_id": article_id, "minhash": keys.minhash}])
+        session.execute(insert(LshBucket), [{"band": b, "bucket": k, "article_id": article_id}
+                                            for b, k in keys.bands])
 
 
 def _add_signature(session: Session, article_id: int, values: np.ndarray | None) -> None:

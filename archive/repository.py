@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -206,28 +206,32 @@ class Repository:
 
     def store_article(self, source_id: int, fetched_url: str, extraction: Extraction,
                       pointer: WarcPointer, *, fetched_at: datetime | None = None,
-                      etag: str = "", last_modified: str = "", request_url: str = "") -> StoreResult:
+                      etag: str = "", last_modified: str = "", request_url: str = "",
+                      keys: dedup.TextKeys | None = None) -> StoreResult:
         """Insert or update the article a capture yielded, in one transaction; idempotent for an
         unchanged page. `request_url` is the URL first requested (before redirects): it becomes
-        an alias too."""
+        an alias too. `keys` = `dedup.text_keys(extraction.text)` when the caller computed them
+        elsewhere (the crawler does, in its extraction workers); otherwise they are computed here."""
         fetched_at = fetched_at or utcnow()
         canonical = choose_canonical(fetched_url, extraction.canonical_url)
         digest = content_hash(extraction.title, extraction.text)
         aliases = {canonicalize(u) for u in (fetched_url, request_url) if u}
         return self._write(lambda: self._store(source_id, fetched_url, canonical, extraction, pointer,
-                                               fetched_at, digest, etag, last_modified, set(aliases)))
+                                               fetched_at, digest, etag, last_modified, set(aliases),
+                                               keys))
 
     def _store(self, source_id: int, fetched_url: str, canonical: str, ex: Extraction,
                pointer: WarcPointer, fetched_at: datetime, digest: str, etag: str,
-               last_modified: str, aliases: set[str]) -> StoreResult:
+               last_modified: str, aliases: set[str], keys: dedup.TextKeys | None = None) -> StoreResult:
         with self.db.session() as s:
             # FOR UPDATE (PostgreSQL): a concurrent writer of the same article waits, then sees
-            # this transaction's text, so the same change is never stored twice.
-            article = s.scalar(select(Article).where(Article.canonical_url == canonical).with_for_update())
-            if article is None:
-                alias_owner = s.scalar(select(Alias.article_id).where(Alias.url.in_(aliases)).limit(1))
-                if alias_owner is not None:
-                    article = s.scalar(select(Article).where(Article.id == alias_owner).with_for_update())
+            # this transaction's text, so the same change is never stored twice. One statement
+            # finds the article by its canonical URL (preferred) or by one of the aliases.
+            found = list(s.scalars(select(Article).where(or_(
+                Article.canonical_url == canonical,
+                Article.id.in_(select(Alias.article_id).where(Alias.url.in_(aliases)))))
+                .order_by(Article.id).with_for_update()))
+            article = next((a for a in found if a.canonical_url == canonical), found[0] if found else None)
             if article is not None and article.source_id != source_id:
                 # Another source owns this URL; never let a page overwrite another site's article.
                 return StoreResult("unchanged", article.id)
@@ -250,20 +254,28 @@ class Repository:
                 outcome = "updated"
             if outcome in ("new", "updated"):
                 self._apply(article, fetched_url, ex, pointer, fetched_at, digest)
-                article.revisions.append(Revision(
-                    fetched_at=fetched_at, title=ex.title, text=ex.text, html=ex.html,
-                    word_count=ex.word_count, content_hash=digest, warc_file=pointer.file,
-                    warc_offset=pointer.offset))
                 article.version = 1 if outcome == "new" else article.version + 1
                 article.needs_index = True
             article.last_seen = fetched_at
             if outcome != "duplicate":  # validators belong to the URL that was fetched
                 article.etag, article.last_modified_header = etag[:255], last_modified[:64]
             s.flush()
+            if outcome in ("new", "updated"):
+                # A plain INSERT: appending to article.revisions would load every earlier one.
+                s.execute(insert(Revision), [dict(
+                    article_id=article.id, fetched_at=fetched_at, title=ex.title, text=ex.text,
+                    html=ex.html, word_count=ex.word_count, content_hash=digest,
+                    warc_file=pointer.file, warc_offset=pointer.offset)])
+                if outcome == "updated":
+                    s.expire(article, ["revisions"])
             if outcome in ("new", "updated") or not article.text_hash:
-                dedup.assign_cluster(s, article)
-            known = set(s.scalars(select(Alias.url).where(Alias.url.in_(aliases))))
-            s.add_all(Alias(url=url, article_id=article.id) for url in sorted(aliases - known))
+                dedup.assign_cluster(s, article, keys, new=outcome == "new")
+            # A new article was found by none of its aliases: they are not stored yet.
+            known = set() if outcome == "new" else set(
+                s.scalars(select(Alias.url).where(Alias.url.in_(aliases))))
+            if aliases - known:
+                s.execute(insert(Alias), [{"url": url, "article_id": article.id}
+                                          for url in sorted(aliases - known)])
             s.flush()
             return StoreResult(outcome, article.id)
 

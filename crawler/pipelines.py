@@ -1,8 +1,11 @@
 """The archive pipeline: WARC capture, extraction in worker processes, storage.
 
 Extraction is CPU-bound (tens of ms per page), so it runs in a process pool and the pipeline
-awaits it: Scrapy's event loop keeps downloading meanwhile. The WARC record is flushed before
-the database row that points at it is committed, so a crash never leaves a dangling pointer.
+awaits it: Scrapy's event loop keeps downloading meanwhile. Everything else that is pure CPU
+over the page runs in the worker too: removing the source's learned boilerplate and the
+near-duplicate keys (text hash, MinHash, LSH bands), so storing costs the main process only
+database statements. The WARC record is flushed before the database row that points at it is
+committed, so a crash never leaves a dangling pointer.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ import asyncio
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
+from archive import dedup
 from archive.boilerplate import BoilerplateModel, learn_and_reclean
 from archive.db import Database
 from archive.extract import Extraction, extract_article
@@ -27,10 +32,23 @@ from newsarchive.config import Source
 from newsarchive.locks import SourceLock, source_lock
 
 
+@dataclass
+class ExtractResult:
+    """What a worker returns: the raw extraction, the one to store, and its clustering keys."""
+
+    raw: Extraction
+    cleaned: Extraction  # `raw` without the learned boilerplate given to the job
+    keys: dedup.TextKeys | None
+
+
 def _extract_job(body: bytes, url: str, body_selector: str, remove_selectors: list[str],
-                 encoding: str | None) -> Extraction:
-    return extract_article(body, url, body_selector=body_selector, remove_selectors=remove_selectors,
-                           encoding=encoding)
+                 encoding: str | None, learned: frozenset[str] = frozenset()) -> ExtractResult:
+    raw = extract_article(body, url, body_selector=body_selector, remove_selectors=remove_selectors,
+                          encoding=encoding)
+    if not raw.ok:
+        return ExtractResult(raw, raw, None)
+    cleaned = BoilerplateModel(0, learned=dict.fromkeys(learned, "")).clean(raw) if learned else raw
+    return ExtractResult(raw, cleaned, dedup.text_keys(cleaned.text))
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str:
@@ -55,6 +73,7 @@ class ArchivePipeline:
         self.crawler: Any = None
         self.lock: SourceLock | None = None
         self.boilerplate: BoilerplateModel | None = None
+        self._learned: frozenset[str] = frozenset()  # the boilerplate model's blocks, for the workers
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -86,7 +105,9 @@ class ArchivePipeline:
         spider.known = set(spider.articles)
         spider.feed_states = self.repo.feed_states([*self.source.feeds, *self.source.sitemaps])
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["archive.extract"])  # workers fork with trafilatura loaded
+        # Workers fork with trafilatura and datasketch (MinHash) loaded.
+        context.set_forkserver_preload(["archive.extract", "archive.boilerplate", "archive.dedup",
+                                        "datasketch"])
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
 
     def _inc(self, key: str) -> None:
@@ -98,29 +119,42 @@ class ArchivePipeline:
         reason = "OK" if item.status == 200 else ""
         pointer = self.warc.write(item.url, item.status, reason, item.headers, item.body,
                                   item.request_headers)
+        learned = self._learned_blocks()
         try:
             # submit() starts worker processes on demand (a forkserver launch takes a second or
             # more): call it from a thread so the event loop keeps downloading meanwhile.
             future = await asyncio.to_thread(
                 self.pool.submit, _extract_job, item.body, item.url, self.source.body_selector,
-                list(self.source.remove_selectors), header_charset(_header(item.headers, "Content-Type")))
-            extraction = await asyncio.wrap_future(future)
+                list(self.source.remove_selectors), header_charset(_header(item.headers, "Content-Type")),
+                learned)
+            result: ExtractResult = await asyncio.wrap_future(future)
         except Exception as exc:  # noqa: BLE001 - a worker crash must not stop the crawl
-            extraction = Extraction(ok=False, reason=f"extraction crashed: {type(exc).__name__}")
+            failed = Extraction(ok=False, reason=f"extraction crashed: {type(exc).__name__}")
+            result = ExtractResult(failed, failed, None)
+        extraction = result.raw
         if not extraction.ok:
             self.repo.record_page(self.source_id, item.url, item.status, extraction.reason, pointer)
             self._inc("no_article")
             spider.logger.info("no article at %s: %s", item.url, extraction.reason)
             return item
         assert self.boilerplate is not None
-        cleaned = self.boilerplate.clean(extraction)  # this source's learned repeated blocks
-        result = self.repo.store_article(
+        cleaned, keys = result.cleaned, result.keys
+        if self._learned_blocks() is not learned:  # blocks learned while this page was extracted
+            cleaned, keys = self.boilerplate.clean(extraction), None  # (keys computed on store)
+        result_row = self.repo.store_article(
             self.source_id, item.url, cleaned, pointer,
             etag=_header(item.headers, "ETag"), last_modified=_header(item.headers, "Last-Modified"),
-            request_url=item.request_url)
-        self.boilerplate.observe(result.article_id, extraction)
-        self._inc({"new": "new_articles", "updated": "updated_articles"}.get(result.outcome, "unchanged"))
+            request_url=item.request_url, keys=keys)
+        self.boilerplate.observe(result_row.article_id, extraction)
+        self._inc({"new": "new_articles", "updated": "updated_articles"}.get(result_row.outcome, "unchanged"))
         return item
+
+    def _learned_blocks(self) -> frozenset[str]:
+        """The learned boilerplate fingerprints now (rebuilt only when the model learned more)."""
+        assert self.boilerplate is not None
+        if len(self._learned) != len(self.boilerplate.learned):
+            self._learned = frozenset(self.boilerplate.learned)
+        return self._learned
 
     def close_spider(self) -> None:
         if self.pool is not None:
