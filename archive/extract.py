@@ -23,7 +23,7 @@ from archive.extraction.cleanup import clean_blocks, link_share, norm
 from archive.extraction.decode import decode_html
 from archive.extraction.fallback import second_opinion
 from archive.extraction.language import detect_language
-from archive.extraction.metadata import Metadata, extract_metadata, parse_date
+from archive.extraction.metadata import Metadata, extract_metadata
 from archive.htmlclean import sanitize, text_to_html
 from newsarchive.errors import UserError
 
@@ -236,6 +236,3 @@ def warm_up() -> None:
     _identify("warm up the language model")
     _htmldate(lxml.html.document_fromstring("<html><body><p>Published 3 March 2021</p></body></html>"), None)
 
-
-# Kept for callers of the first version of this module.
-_parse_date = parse_date
