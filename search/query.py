@@ -27,6 +27,10 @@ _SINCE_UNTIL = re.compile(r"(?<![\w:])(since|until):(\S*)")
 _PUBLISHED = re.compile(r"(?<![\w:])published:(\[[^\]]*\]?|\S*)")
 _FIELD = re.compile(r"(?<![\w:])(\w+):")
 _WORDS = re.compile(r"\w+")
+_EMPTY_FIELD = re.compile(r"(?<![\w:])(\w+):(?=\s|$)\s*")
+_TOKEN_OUTSIDE_QUOTES = re.compile(r'"[^"]*"|[^\s"]+')
+_WILDCARDS_ONLY = re.compile(r"^([(+-]*)(\w+:)?[*?]+([)]*)$")
+_LEADING_WILDCARD = re.compile(r"^([(+-]*)(\w+:)?[*?]+(?=\w)")
 
 
 @dataclass
@@ -124,6 +128,45 @@ class QueryLanguage:
         return _PUBLISHED.sub(published, text)
 
     @staticmethod
+    def _empty_fields(text: str, notices: list[str]) -> str:
+        """`title: storm` means `title:storm`; a field with nothing after it is dropped."""
+        def repair(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name.lower() not in USER_FIELDS:
+                return m.group(0)  # unknown fields are reported by _fields
+            rest = text[m.end():]
+            following = rest.split(None, 1)[0] if rest.strip() else ""
+            if not following or following in OPERATORS or following.startswith(")") \
+                    or _FIELD.match(following):
+                notices.append(f"ignored {name + ':'!r}: nothing follows it "
+                               f"(write {name.lower()}:word or {name.lower()}:\"a phrase\")")
+                return " "
+            notices.append(f"read {name + ': ' + following!r} as {name + ':' + following!r}")
+            return f"{name}:"
+
+        return _EMPTY_FIELD.sub(repair, text)
+
+    @staticmethod
+    def _wildcards(text: str, notices: list[str]) -> str:
+        """Only word endings may be left open: a lone `*` or a leading `*` would scan every term."""
+        def repair(m: re.Match[str]) -> str:
+            token = m.group(0)
+            if token.startswith('"'):
+                return token
+            if _WILDCARDS_ONLY.match(token):
+                notices.append(f"ignored {token!r}: a wildcard needs letters before it (e.g. ukrain*)")
+                return " "
+            lead = _LEADING_WILDCARD.match(token)
+            if lead:
+                fixed = (lead.group(1) or "") + (lead.group(2) or "") + token[lead.end():]
+                notices.append(f"read {token!r} as {fixed!r}: only the end of a word can be left open "
+                               "(e.g. ukrain*)")
+                return fixed
+            return token
+
+        return _TOKEN_OUTSIDE_QUOTES.sub(repair, text)
+
+    @staticmethod
     def _fields(text: str, notices: list[str]) -> str:
         def unknown(m: re.Match[str]) -> str:
             name = m.group(1)
@@ -179,8 +222,10 @@ class QueryLanguage:
         notices: list[str] = []
         original = text or ""
         text = self._dates(original, notices)
+        text = self._empty_fields(text, notices)
         text = self._fields(text, notices)
         text = self._balance(text, notices)
+        text = self._wildcards(text, notices)
         words = [w for w in re.findall(r'(?<![\w:*~"-])([^\W\d_]{2,})(?![\w:*~])', _strip_fielded(text))
                  if w not in OPERATORS]
         if not text.strip():
@@ -197,7 +242,10 @@ class QueryLanguage:
             notices.append(f"could not understand the query ({error}); searched for the words: {plain}")
             q = self.plain_parser.parse(plain) if plain else query.NullQuery
         if q is query.NullQuery and original.strip() and not notices:
-            notices.append("the query has only common words (such as 'the', 'and'), which are not indexed")
+            if _WORDS.search(original):
+                notices.append("the query has only common words (such as 'the', 'and'), which are not indexed")
+            else:
+                notices.append("nothing to search for: the query has no words")
         return ParsedQuery(q, notices, words)
 
 

@@ -104,6 +104,14 @@ def test_filters_match_query_syntax(indexed):
     ("NOT", [], "NOT"),
     ('"', [], "quote"),
     ("the and of", [], "common words"),
+    ("title:", [], "'title:': nothing follows it"),
+    ("grain author: OR storm", ["farmers-copy", "farmers", "geneva", "wheat", "storm"], "'author:': nothing follows"),
+    ("title: grain", ["wheat"], "as 'title:grain'"),
+    ("*", [], "a wildcard needs letters before it"),
+    ("title:* storm", ["storm"], "a wildcard needs letters before it"),
+    ("*grain", ["farmers-copy", "farmers", "geneva", "wheat"], "only the end of a word"),
+    ("()", [], "no words"),
+    ("- ~", [], "no words"),
 ])
 def test_malformed_queries_fall_back(indexed, q, expected, notice):
     archive, index = indexed
