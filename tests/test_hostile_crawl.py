@@ -152,8 +152,8 @@ def test_huge_feeds_and_link_lists_are_capped(hostile_run: HostileRun) -> None:
 
 def test_self_referencing_sitemap_index_is_bounded(hostile_run: HostileRun) -> None:
     fetches = sum(1 for h in hostile_run.site.hits if h.startswith("/sitemap-index.xml"))
-    depth = hostile_run.config.crawl["max_depth"]
-    assert 1 <= fetches <= 2 ** (depth + 2)
+    # It lists itself and a ?again=1 variant of itself: each fetched once per run, not once per depth.
+    assert fetches == 2
 
 
 def test_entities_are_never_expanded_nor_fetched(hostile_run: HostileRun) -> None:
@@ -223,8 +223,8 @@ def test_every_case_was_tried(hostile_run: HostileRun) -> None:
 
 @pytest.mark.slow
 def test_a_hundred_thousand_links_are_bounded(tmp_path: Path) -> None:
-    """Scrapy's LinkExtractor needs ~30 s for this page (the event loop is blocked meanwhile);
-    the crawl still ends, and requests at most max_pages articles."""
+    """Only the first MAX_LINKS_PER_PAGE links are read (LinkExtractor needs ~7 s per 100,000 links,
+    blocking the event loop); the crawl ends and requests at most max_pages articles."""
     with HostileSite(link_count=100_000) as site:
         (tmp_path / "newsarchive.toml").write_text(site.config_text(start=["/links"]), encoding="utf-8")
         config = load_config(tmp_path / "newsarchive.toml")

@@ -58,6 +58,11 @@ def error_kind(failure: Any) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+#: Links read from one page at most: a page of 100,000 links would otherwise cost seconds of
+#: CPU in the reactor thread (LinkExtractor: ~7 s per 100,000 links here, idle machine).
+MAX_LINKS_PER_PAGE = 5000
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -86,6 +91,8 @@ class NewsSpider(scrapy.Spider):
         self.article_re: re.Pattern[str] | None = None
         self.links: LinkExtractor | None = None
         self.pages_requested = 0
+        self.max_links = MAX_LINKS_PER_PAGE
+        self.documents_requested: set[str] = set()  # sitemaps followed from an index this run
         # Feeds, sitemaps and start pages issued by start(); when every one of them fails
         # without an answer (refused, unknown host), the site is down: stop at once.
         self.start_requests_issued = 0
@@ -119,7 +126,10 @@ class NewsSpider(scrapy.Spider):
         spider.max_pages = crawler.settings.getint("NEWSARCHIVE_MAX_PAGES", 5000)
         if spider.source.article_pattern:
             spider.article_re = re.compile(spider.source.article_pattern)
-        spider.links = LinkExtractor(unique=True)  # domain filtering is ours: it must ignore ports
+        spider.max_links = crawler.settings.getint("NEWSARCHIVE_MAX_LINKS_PER_PAGE", MAX_LINKS_PER_PAGE)
+        # Domain filtering is ours (it must ignore ports); only the first max_links links are read.
+        spider.links = LinkExtractor(
+            unique=True, restrict_xpaths=f"(//a[@href]|//area[@href])[position() <= {spider.max_links}]")
         spider.checkpoints = revisit.offsets(crawler.settings.getlist("NEWSARCHIVE_REVISIT_AFTER"))
         spider.max_errors = crawler.settings.getint("NEWSARCHIVE_MAX_ERRORS", 0)
         spider.shared = bool(crawler.settings.get("REDIS_URL"))
@@ -133,6 +143,20 @@ class NewsSpider(scrapy.Spider):
 
     def _in_domain(self, url: str) -> bool:
         return self.scope.allows(url)
+
+    def feed_urls(self) -> set[str]:
+        """The configured feeds and sitemaps, fetched once each by start()."""
+        if self.source is None:
+            return set()
+        return set(self.source.feeds) | set(self.source.sitemaps)
+
+    def page_links(self, response: TextResponse) -> list[Any]:
+        """Links on a page, the first `max_links` of them (counted when a page has more)."""
+        assert self.links is not None
+        links = self.links.extract_links(response)
+        if len(links) >= self.max_links:
+            self._stat("link_cap_reached")
+        return links
 
     def is_article_url(self, url: str) -> bool:
         return self.article_re is None or bool(self.article_re.search(url))
@@ -241,9 +265,16 @@ class NewsSpider(scrapy.Spider):
             self.check_error_cap()
             return
         if parsed.kind == "sitemapindex":
+            configured = self.feed_urls()
             for link in parsed.links:
-                if self._in_domain(link.url):
-                    yield self.document_request(link.url, "sitemap")
+                if not self._in_domain(link.url):
+                    continue
+                key = canonicalize(link.url)
+                if key in self.documents_requested or link.url in configured:
+                    self._stat("sitemap_loops")  # an index naming itself or a sitemap twice
+                    continue
+                self.documents_requested.add(key)
+                yield self.document_request(link.url, "sitemap")
             return
         for link in parsed.links:
             request = self.article_request(link.url, link.lastmod)
@@ -256,8 +287,7 @@ class NewsSpider(scrapy.Spider):
         self._stat("documents_fetched")
         if not isinstance(response, TextResponse):
             return
-        assert self.links is not None
-        for link in self.links.extract_links(response):
+        for link in self.page_links(response):
             request = self.article_request(link.url)
             if request is not None:
                 yield request
@@ -293,8 +323,7 @@ class NewsSpider(scrapy.Spider):
         )
         if self.article_re is None and isinstance(response, TextResponse):
             # Without a pattern every page may be a hub too: keep following links (depth-limited).
-            assert self.links is not None
-            for link in self.links.extract_links(response):
+            for link in self.page_links(response):
                 request = self.article_request(link.url)
                 if request is not None:
                     yield request
