@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +27,35 @@ from newsarchive.errors import UserError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 T = TypeVar("T")
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts folder: the package's own, or a copy when the code runs from a zip.
+
+    Scrapyd runs the spider from a zipped egg of the project, where the scripts are not files
+    Alembic can list; they are copied out once per process then.
+    """
+    if MIGRATIONS_DIR.is_dir():
+        return MIGRATIONS_DIR
+    return _extracted_migrations()
+
+
+@functools.cache
+def _extracted_migrations() -> Path:
+    target = Path(tempfile.mkdtemp(prefix="newsarchive-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    _copy_tree(resources.files("archive") / "migrations", target)
+    return target
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    for item in source.iterdir():
+        if item.is_dir():
+            if item.name != "__pycache__":
+                (target / item.name).mkdir()
+                _copy_tree(item, target / item.name)
+        elif item.name.endswith((".py", ".mako")):
+            (target / item.name).write_bytes(item.read_bytes())
 
 
 class DatabaseError(UserError):
@@ -59,14 +93,14 @@ def make_engine(url: str) -> Engine:
 
 def _alembic_config(connection: Any) -> AlembicConfig:
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.attributes["connection"] = connection
     return cfg
 
 
 def head_revision() -> str:
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     head = ScriptDirectory.from_config(cfg).get_current_head()
     assert head is not None
     return head
@@ -102,7 +136,7 @@ def _backup_sqlite(engine: Engine) -> Path | None:
 
 def known_revisions() -> set[str]:
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(migrations_dir()))
     return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
 
 
