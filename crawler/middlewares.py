@@ -9,10 +9,14 @@
   requests already queued there) and makes new requests wait in `process_request` (an asyncio
   sleep), so other hosts and the rest of the crawl keep going; Scrapy's per-domain
   concurrency and AutoThrottle still apply on top.
-  A host that has not answered once in this run and refuses connections (or whose name does
-  not resolve) is most likely down, not overloaded: its pauses stay short
-  (`NEWSARCHIVE_UNREACHABLE_BACKOFF`), so a run against a dead site ends in seconds (the
-  spider stops the source once every start request failed that way).
+  A host that refuses connections (or whose name does not resolve) is down, not overloaded:
+  a refused connection costs it nothing, so those pauses stay short
+  (`NEWSARCHIVE_UNREACHABLE_BACKOFF`) and a run against a dead site ends in seconds: the
+  spider stops the source once every start request failed that way, and this middleware
+  stops it (finish reason "unreachable") when a host that was answering fails
+  `UNREACHABLE_STREAK` attempts in a row that way: it went down during the run. (Counted per
+  attempt, not per final failure: Scrapy retries at a lower priority, so the final failures
+  would come only after one attempt at every queued page.)
 
 The per-run error cap is enforced by the spider (`NewsSpider.check_error_cap`), which sees
 the final outcome of each request after retries.
@@ -21,6 +25,7 @@ the final outcome of each request after retries.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -34,10 +39,13 @@ from scrapy.http import Request, Response
 from scrapy.utils.asyncio import call_later
 from twisted.internet.error import ConnectError, DNSLookupError
 
+logger = logging.getLogger(__name__)
+
 PUSHBACK_STATUSES = (429, 503)
 # Failures before any byte of an answer: the host is down or does not exist.
 # (Scrapy >= 2.19 wraps Twisted's errors in its own, keeping Twisted's as __cause__.)
 UNREACHABLE_ERRORS = (ConnectError, DNSLookupError, DownloadConnectionRefusedError, CannotResolveHostError)
+UNREACHABLE_STREAK = 8  # unreachable attempts in a row after which an answering host is down
 
 
 def is_unreachable_error(exception: BaseException) -> bool:
@@ -94,9 +102,12 @@ class PolitenessMiddleware:
         self.base = settings.getfloat("NEWSARCHIVE_BACKOFF_BASE", 1.0)
         self.cap = settings.getfloat("NEWSARCHIVE_BACKOFF_MAX", 300.0)
         self.unreachable_cap = min(self.cap, settings.getfloat("NEWSARCHIVE_UNREACHABLE_BACKOFF", 1.0))
-        self.answered: set[str] = set()  # hosts that sent any response in this run
         self.paused_until: dict[str, float] = {}
         self.failures: dict[str, int] = {}
+        self.answered: set[str] = set()  # hosts that sent any response in this run
+        self.unreachable_streak: dict[str, int] = {}
+        self.stopping = False
+        self.closing: asyncio.Future[None] | None = None  # kept referenced until done
         self.next_start: dict[str, float] = {}  # Crawl-delay pacing
 
     @classmethod
@@ -154,6 +165,7 @@ class PolitenessMiddleware:
     def response_downloaded(self, response: Response, request: Request, **kwargs: Any) -> None:
         host = self._host(request)
         self.answered.add(host)
+        self.unreachable_streak.pop(host, None)
         if response.status in PUSHBACK_STATUSES or response.status >= 500:
             self.failures[host] = self.failures.get(host, 0) + 1
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
@@ -166,12 +178,27 @@ class PolitenessMiddleware:
         else:
             self.failures.pop(host, None)
 
+    def _stop_unreachable(self, host: str, exception: BaseException) -> None:
+        if self.stopping or self.crawler.engine is None:
+            return
+        self.stopping = True
+        logger.warning("%s went down during the run (%d attempts in a row failed: %s); "
+                       "stopping this source for this run", host, self.unreachable_streak[host],
+                       type(exception).__name__)
+        self.stats.inc_value("newsarchive/errors_by_kind/site_went_down")
+        self.closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="unreachable"))
+
     def process_exception(self, request: Request, exception: BaseException) -> None:
         if isinstance(exception, IgnoreRequest):  # e.g. disallowed by robots.txt: not a failure
             return
         host = self._host(request)
         self.failures[host] = self.failures.get(host, 0) + 1
         self.stats.inc_value("newsarchive/backoffs")
-        # Never answered and unreachable: no server to spare, and the user wants a quick end.
-        cap = self.unreachable_cap if host not in self.answered and is_unreachable_error(exception) else None
+        unreachable = is_unreachable_error(exception)
+        if unreachable:
+            self.unreachable_streak[host] = self.unreachable_streak.get(host, 0) + 1
+            if host in self.answered and self.unreachable_streak[host] >= UNREACHABLE_STREAK:
+                self._stop_unreachable(host, exception)
+        # Unreachable: no server to spare, and the user wants a quick end.
+        cap = self.unreachable_cap if unreachable else None
         self.pause(request, backoff_seconds(self.failures[host], self.base, self.cap), cap)

@@ -130,3 +130,22 @@ def test_revisit_offsets_and_due_checkpoints() -> None:
     assert revisit.next_checkpoint(late, checkpoints) is None
     assert revisit.lastmod_is_newer(late, published + timedelta(days=9))
     assert not revisit.lastmod_is_newer(late, None)
+
+
+def test_a_site_that_goes_down_during_the_run_stops_its_source(tmp_path: Path) -> None:
+    """Refused connections after the site answered: stopped as unreachable, not run into the error cap
+    through long backoffs; what was fetched before is archived and the next run fetches the rest."""
+    with NewsSite(60, die_after=8) as site:
+        config = configure(tmp_path, site, "max_errors = 1000\nbackoff_max = 300.0\nconcurrency_per_domain = 1\n"
+                           "download_delay = 0.01\n", feeds=False)
+        [summary] = api.crawl(config)
+        served = [h for h in site.article_hits() if h.status == 200]
+    assert site.dead.is_set()
+    assert summary.finish_reason == "unreachable", summary.line()
+    assert "site unreachable" in summary.line()
+    assert summary.new_articles == len(served) >= 8
+    # Stopped after a few refused attempts: no queued page reached its final failure (each would
+    # first be tried once, 52 pauses, then retried twice).
+    assert summary.errors_by_kind == {"site_went_down": 1}
+    run = last_run(config)
+    assert run.status == "unreachable" and run.new_articles == len(served)

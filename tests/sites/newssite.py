@@ -66,7 +66,7 @@ class NewsSite:
     def __init__(self, count: int = 12, *, articles: list[SiteArticle] | None = None,
                  robots: str = "User-agent: *\nDisallow: /private/\n", fail_every: int = 0,
                  retry_after: dict[str, str] | None = None, article_delay: float = 0.0,
-                 hold_sitemap: bool = False, now: datetime | None = None) -> None:
+                 hold_sitemap: bool = False, now: datetime | None = None, die_after: int = 0) -> None:
         now = now or datetime.now(UTC)
         self.articles: dict[int, SiteArticle] = {}
         for a in articles or [SiteArticle(i, f"Story number {i} about the {WORDS[i % len(WORDS)]}",
@@ -77,6 +77,8 @@ class NewsSite:
         self.fail_every = fail_every
         self.retry_after = dict(retry_after or {})
         self.article_delay = article_delay
+        self.die_after = die_after  # after this many article pages the server goes away for good
+        self.dead = threading.Event()
         self.sitemap_gate = threading.Event()
         if not hold_sitemap:
             self.sitemap_gate.set()
@@ -187,6 +189,9 @@ class NewsSite:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                if site.dead.is_set():  # a kept-alive connection to a dead server: drop it
+                    self.close_connection = True
+                    return
                 status, headers, body = site.respond(self)
                 with site._lock:
                     site.hits.append(Hit(self.path, status, time.monotonic(), dict(self.headers)))
@@ -197,6 +202,10 @@ class NewsSite:
                 self.end_headers()
                 if status != 304:
                     self.wfile.write(body)
+                if site.die_after and len(site.article_hits()) >= site.die_after and not site.dead.is_set():
+                    site.dead.set()
+                    self.close_connection = True
+                    threading.Thread(target=site.go_down, daemon=True).start()
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -207,6 +216,13 @@ class NewsSite:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
+
+    def go_down(self) -> None:
+        """Stop listening: from now on every connection is refused."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
 
     def __exit__(self, *exc: Any) -> None:
         self.sitemap_gate.set()
