@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -53,6 +54,12 @@ class WarcStore:
         self._file = None
         self._writer: WARCWriter | None = None
         self._name = ""
+
+    def check_writable(self) -> None:
+        """Raise OSError now when the folder cannot take files (read-only, no permission)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=self.folder):
+            pass
 
     def _open(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

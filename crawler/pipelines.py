@@ -11,6 +11,7 @@ committed, so a crash never leaves a dangling pointer.
 from __future__ import annotations
 
 import asyncio
+import errno
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -18,18 +19,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DropItem
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from archive import dedup
 from archive.boilerplate import BoilerplateModel, learn_and_reclean
-from archive.db import Database
+from archive.db import Database, is_transient
 from archive.extract import Extraction, extract_article
 from archive.extraction.decode import header_charset
 from archive.repository import Repository
 from archive.warc import WarcStore
 from crawler.items import PageItem
 from newsarchive.config import Source
+from newsarchive.errors import UserError
 from newsarchive.locks import SourceLock, source_lock
+
+# Errors that no retry will cure: the archive cannot be written until the user acts.
+STORAGE_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT, errno.EIO}
 
 
 @dataclass
@@ -49,6 +55,18 @@ def _extract_job(body: bytes, url: str, body_selector: str, remove_selectors: li
         return ExtractResult(raw, raw, None)
     cleaned = BoilerplateModel(0, learned=dict.fromkeys(learned, "")).clean(raw) if learned else raw
     return ExtractResult(raw, cleaned, dedup.text_keys(cleaned.text))
+
+
+def storage_fault(exc: BaseException) -> str | None:
+    """One line describing why the archive cannot be written, or None for other errors."""
+    if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    if isinstance(exc, OperationalError) and not is_transient(exc):
+        return f"database: {str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc}"
+    if isinstance(exc, UserError):  # e.g. a database from a newer schema, an unreachable server
+        return str(exc)
+    return None
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str:
@@ -74,6 +92,7 @@ class ArchivePipeline:
         self.lock: SourceLock | None = None
         self.boilerplate: BoilerplateModel | None = None
         self._learned: frozenset[str] = frozenset()  # the boilerplate model's blocks, for the workers
+        self.closing: asyncio.Future[None] | None = None  # set when a storage fault stops the crawl
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -85,9 +104,29 @@ class ArchivePipeline:
         return pipeline
 
     def open_spider(self) -> None:
+        try:
+            self._open_spider()
+        except CloseSpider:
+            raise
+        except (OSError, SQLAlchemyError, UserError) as exc:
+            message = storage_fault(exc)
+            if message is None:
+                raise
+            self._storage_failed(message)
+            raise CloseSpider("storage_error") from None
+
+    def _storage_failed(self, message: str) -> None:
+        """Record why the archive cannot be written; the runner turns it into one error line."""
+        if not self.stats.get_value("newsarchive/storage_error"):
+            self.stats.set_value("newsarchive/storage_error", message)
+            self.crawler.spider.logger.error("cannot write the archive: %s", message)
+
+    def _open_spider(self) -> None:
         spider = self.crawler.spider
         config = spider.config
         self.source = spider.source
+        self.warc = WarcStore(config.warc_dir, prefix=self.source.name)
+        self.warc.check_writable()
         if not spider.shared:  # alone: one crawl of a source at a time (Redis shares the work instead)
             lock = source_lock(config, self.source.name)
             if not lock.acquire():
@@ -100,7 +139,6 @@ class ArchivePipeline:
         self.source_id = self.repo.ensure_source(self.source.name, self.source.title)
         self.run_id = self.repo.start_run(self.source_id)
         self.boilerplate = BoilerplateModel.load(self.repo, self.source_id)
-        self.warc = WarcStore(config.warc_dir, prefix=self.source.name)
         spider.articles = self.repo.article_states(self.source_id)
         spider.known = set(spider.articles)
         spider.feed_states = self.repo.feed_states([*self.source.feeds, *self.source.sitemaps])
@@ -114,6 +152,21 @@ class ArchivePipeline:
         self.stats.inc_value(f"newsarchive/{key}")
 
     async def process_item(self, item: PageItem) -> PageItem:
+        if self.stats.get_value("newsarchive/storage_error"):
+            raise DropItem("the archive cannot be written", log_level="INFO")
+        try:
+            return await self._process_item(item)
+        except (OSError, SQLAlchemyError, UserError) as exc:
+            message = storage_fault(exc)
+            if message is None:
+                raise
+            self._storage_failed(message)
+            if self.closing is None:  # nothing more can be stored: stop fetching
+                self.closing = asyncio.ensure_future(
+                    self.crawler.engine.close_spider_async(reason="storage_error"))
+            raise DropItem(f"the archive cannot be written: {message}", log_level="INFO") from None
+
+    async def _process_item(self, item: PageItem) -> PageItem:
         spider = self.crawler.spider
         assert self.warc and self.repo and self.pool and self.source
         reason = "OK" if item.status == 200 else ""
@@ -166,24 +219,32 @@ class ArchivePipeline:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         try:
-            if self.repo is not None and self.run_id:
-                summary = collect_summary(self.stats.get_stats())
-                self.repo.mark_not_modified(spider.not_modified_ids)
-                # Keep a feed's validators only when everything it listed was fetched: otherwise
-                # the next run's 304 would hide the articles this run did not get to.
-                if reason == "finished" and not summary["errors"] and not self.stats.get_value(
-                        "newsarchive/over_page_cap"):
-                    self.repo.save_feed_states(spider.new_feed_states)
-                if self.boilerplate is not None:
-                    # Learn blocks seen across this run's articles; clean articles stored before.
-                    learn_and_reclean(self.repo, self.source_id, self.boilerplate)
-                self.repo.finish_run(self.run_id, summary,
-                                     status="finished" if reason == "finished" else str(reason))
+            self._record_run(spider, reason)
+        except (OSError, SQLAlchemyError, UserError) as exc:
+            message = storage_fault(exc)
+            if message is None:
+                raise
+            self._storage_failed(message)  # the run stays "running" in the log; the next run cleans up
         finally:
             if self.db is not None:
                 self.db.close()
             if self.lock is not None:
                 self.lock.release()
+
+    def _record_run(self, spider: Any, reason: str) -> None:
+        if self.repo is not None and self.run_id:
+            summary = collect_summary(self.stats.get_stats())
+            self.repo.mark_not_modified(spider.not_modified_ids)
+            # Keep a feed's validators only when everything it listed was fetched: otherwise
+            # the next run's 304 would hide the articles this run did not get to.
+            if reason == "finished" and not summary["errors"] and not self.stats.get_value(
+                    "newsarchive/over_page_cap"):
+                self.repo.save_feed_states(spider.new_feed_states)
+            if self.boilerplate is not None:
+                # Learn blocks seen across this run's articles; clean articles stored before.
+                learn_and_reclean(self.repo, self.source_id, self.boilerplate)
+            self.repo.finish_run(self.run_id, summary,
+                                 status="finished" if reason == "finished" else str(reason))
 
 
 def collect_summary(stats: dict[str, Any]) -> dict[str, Any]:

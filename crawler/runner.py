@@ -103,11 +103,19 @@ def crawl_here(config: Config, names: list[str], *, progress: bool = False,
         process.crawl(crawler, source=source.name, config=str(config.path) if config.path else None)
     process.start()
     summaries = []
+    failed: list[str] = []
     for name, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         summary = CrawlSummary(source=name, **collect_summary(stats))
         summary.finish_reason = str(stats.get("finish_reason", ""))
         summaries.append(summary)
+        if stats.get("newsarchive/storage_error"):
+            failed.append(f"{name}: {stats['newsarchive/storage_error']}")
+    if failed:
+        # The crawl could not store what it fetched: a summary of zeros would read as success.
+        raise UserError(f"cannot write the archive ({'; '.join(failed)}); make the data folder "
+                        "writable and free some disk space, then rerun `newsarchive crawl` "
+                        "— what was stored before is kept")
     return summaries
 
 

@@ -36,8 +36,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             sys.exit(0)
         except OSError as exc:
-            fail(f"{exc.strerror or exc} ({exc.filename or ''}); check the path, its permissions "
-                 "and free disk space", 1)
+            where = f" ({exc.filename})" if exc.filename else ""
+            fail(f"{exc.strerror or exc}{where}; check the path, its permissions and free disk space", 1)
         except Exception as exc:
             if os.environ.get("NEWSARCHIVE_DEBUG"):
                 raise
