@@ -193,11 +193,13 @@ def assign_cluster(session: Session, article: Article, keys: TextKeys | None = N
 
 
 def _insert_signature(session: Session, article_id: int, keys: TextKeys) -> None:
-    """The signature row and its band rows, as two plain (bulk) INSERT statements."""
+    """The signature row and its band rows, as two plain INSERT statements (Core, on the
+    session's connection: the ORM's bulk-insert path costs more than the statements)."""
     if keys.minhash is not None:
-        session.execute(insert(ArticleSignature), [{"article_id": article_id, "minhash": keys.minhash}])
-        session.execute(insert(LshBucket), [{"band": b, "bucket": k, "article_id": article_id}
-                                            for b, k in keys.bands])
+        conn = session.connection()
+        conn.execute(insert(ArticleSignature.__table__), [{"article_id": article_id, "minhash": keys.minhash}])
+        conn.execute(insert(LshBucket.__table__), [{"band": b, "bucket": k, "article_id": article_id}
+                                                   for b, k in keys.bands])
 
 
 def _add_signature(session: Session, article_id: int, values: np.ndarray | None) -> None:

@@ -262,7 +262,7 @@ class Repository:
             s.flush()
             if outcome in ("new", "updated"):
                 # A plain INSERT: appending to article.revisions would load every earlier one.
-                s.execute(insert(Revision), [dict(
+                s.connection().execute(insert(Revision.__table__), [dict(
                     article_id=article.id, fetched_at=fetched_at, title=ex.title, text=ex.text,
                     html=ex.html, word_count=ex.word_count, content_hash=digest,
                     warc_file=pointer.file, warc_offset=pointer.offset)])
@@ -274,8 +274,8 @@ class Repository:
             known = set() if outcome == "new" else set(
                 s.scalars(select(Alias.url).where(Alias.url.in_(aliases))))
             if aliases - known:
-                s.execute(insert(Alias), [{"url": url, "article_id": article.id}
-                                          for url in sorted(aliases - known)])
+                s.connection().execute(insert(Alias.__table__), [{"url": url, "article_id": article.id}
+                                                         for url in sorted(aliases - known)])
             s.flush()
             return StoreResult(outcome, article.id)
 

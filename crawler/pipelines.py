@@ -1,11 +1,13 @@
-"""The archive pipeline: WARC capture, extraction in worker processes, storage.
+"""The archive pipeline: WARC capture, extraction in worker processes, storage in a writer process.
 
-Extraction is CPU-bound (tens of ms per page), so it runs in a process pool and the pipeline
+Extraction is CPU-bound (5-30 ms per page), so it runs in a process pool and the pipeline
 awaits it: Scrapy's event loop keeps downloading meanwhile. Everything else that is pure CPU
 over the page runs in the worker too: removing the source's learned boilerplate and the
-near-duplicate keys (text hash, MinHash, LSH bands), so storing costs the main process only
-database statements. The WARC record is flushed before the database row that points at it is
-committed, so a crash never leaves a dangling pointer.
+near-duplicate keys (text hash, MinHash, LSH bands). Storing an article (a dozen SQL statements
+through the ORM, several ms) runs in one writer process, so the event loop spends its time on
+downloads and there is still a single writer per crawl, as before. The WARC record is flushed
+before the database row that points at it is committed, so a crash never leaves a dangling
+pointer.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from archive.boilerplate import BoilerplateModel, learn_and_reclean
 from archive.db import Database, is_transient
 from archive.extract import Extraction, extract_article
 from archive.extraction.decode import header_charset
-from archive.repository import Repository
+from archive.repository import Repository, StoreResult
 from archive.warc import WarcStore
 from crawler.items import PageItem
 from newsarchive.config import Source
@@ -69,6 +71,38 @@ def storage_fault(exc: BaseException) -> str | None:
     return None
 
 
+class _StorageFaultError(Exception):
+    """The writer process could not write the archive."""
+
+
+@dataclass
+class StorageFault:
+    """What the writer process returns when the archive cannot be written (one line)."""
+
+    message: str
+
+
+_WRITER: Repository | None = None  # the writer process's repository
+
+
+def _writer_init(database_url: str) -> None:
+    global _WRITER
+    _WRITER = Repository(Database(database_url, migrate=False))  # the crawl upgraded it already
+
+
+def _store_job(source_id: int, url: str, extraction: Extraction, pointer: Any, etag: str,
+               last_modified: str, request_url: str, keys: dedup.TextKeys | None) -> StoreResult | StorageFault:
+    assert _WRITER is not None
+    try:
+        return _WRITER.store_article(source_id, url, extraction, pointer, etag=etag,
+                                     last_modified=last_modified, request_url=request_url, keys=keys)
+    except (OSError, SQLAlchemyError, UserError) as exc:
+        message = storage_fault(exc)
+        if message is None:
+            raise
+        return StorageFault(message)
+
+
 def _header(headers: list[tuple[str, str]], name: str) -> str:
     name = name.lower()
     for key, value in headers:
@@ -81,6 +115,7 @@ class ArchivePipeline:
     def __init__(self, workers: int) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
+        self.writer: ProcessPoolExecutor | None = None
         self.db: Database | None = None
         self.repo: Repository | None = None
         self.warc: WarcStore | None = None
@@ -143,10 +178,12 @@ class ArchivePipeline:
         spider.known = set(spider.articles)
         spider.feed_states = self.repo.feed_states([*self.source.feeds, *self.source.sitemaps])
         context = multiprocessing.get_context("forkserver")
-        # Workers fork with trafilatura and datasketch (MinHash) loaded.
+        # Workers fork with trafilatura, datasketch (MinHash) and SQLAlchemy loaded.
         context.set_forkserver_preload(["archive.extract", "archive.boilerplate", "archive.dedup",
-                                        "datasketch"])
+                                        "archive.repository", "datasketch"])
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        self.writer = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_writer_init,
+                                          initargs=(config.database_url,))
 
     def _inc(self, key: str) -> None:
         self.stats.inc_value(f"newsarchive/{key}")
@@ -156,8 +193,8 @@ class ArchivePipeline:
             raise DropItem("the archive cannot be written", log_level="INFO")
         try:
             return await self._process_item(item)
-        except (OSError, SQLAlchemyError, UserError) as exc:
-            message = storage_fault(exc)
+        except (OSError, SQLAlchemyError, UserError, _StorageFaultError) as exc:
+            message = str(exc) if isinstance(exc, _StorageFaultError) else storage_fault(exc)
             if message is None:
                 raise
             self._storage_failed(message)
@@ -194,10 +231,13 @@ class ArchivePipeline:
         cleaned, keys = result.cleaned, result.keys
         if self._learned_blocks() is not learned:  # blocks learned while this page was extracted
             cleaned, keys = self.boilerplate.clean(extraction), None  # (keys computed on store)
-        result_row = self.repo.store_article(
-            self.source_id, item.url, cleaned, pointer,
-            etag=_header(item.headers, "ETag"), last_modified=_header(item.headers, "Last-Modified"),
-            request_url=item.request_url, keys=keys)
+        assert self.writer is not None
+        stored = await asyncio.wrap_future(self.writer.submit(
+            _store_job, self.source_id, item.url, cleaned, pointer, _header(item.headers, "ETag"),
+            _header(item.headers, "Last-Modified"), item.request_url, keys))
+        if isinstance(stored, StorageFault):
+            raise _StorageFaultError(stored.message)
+        result_row = stored
         self.boilerplate.observe(result_row.article_id, extraction)
         self._inc({"new": "new_articles", "updated": "updated_articles"}.get(result_row.outcome, "unchanged"))
         return item
@@ -210,9 +250,10 @@ class ArchivePipeline:
         return self._learned
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        for pool in (self.pool, self.writer):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = self.writer = None
         if self.warc is not None:
             self.warc.close()
             self.warc = None

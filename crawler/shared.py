@@ -113,10 +113,13 @@ class SharedCrawl:
         engine = self.crawler.engine
         idle = engine.spider_is_idle()
         self._announce(busy=not idle)
-        if idle and self.queue_length():
+        if self.queue_length():
+            # Work another process queued: ask the scheduler now, not at the engine's next 5 s
+            # heartbeat (a process with nothing in flight counts as busy while the shared queue
+            # is not empty, yet would not pull from it until then).
             slot = getattr(engine, "_slot", None)
             if slot is not None:
-                slot.nextcall.schedule()  # pick up work another process queued, now not in 5 s
+                slot.nextcall.schedule()
 
     def spider_idle(self, spider: Any) -> None:
         self._announce(busy=False)
