@@ -267,9 +267,13 @@ def export(ctx: Context, source: str | None, out: str | None) -> None:
     if out:
         target = Path(out)
         tmp = target.with_name(target.name + ".part")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            count = api.export(ctx.config, fh, source)
-        tmp.replace(target)
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                count = api.export(ctx.config, fh, source)
+            tmp.replace(target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # never leave half an export behind (full disk, Ctrl-C)
+            raise
         click.echo(f"exported {count} articles to {target}", err=True)
     else:
         api.export(ctx.config, sys.stdout, source)

@@ -214,7 +214,8 @@ def test_full_disk_fails_in_one_line_and_loses_nothing(base_archive: Path, tmp_p
             (folder / "newsarchive.toml").write_text(site.config_text(), encoding="utf-8")
             before = api.check(load_config(folder / "newsarchive.toml"))
             failures = []
-            for args in (["crawl"], ["index"], ["build"], ["export", "--out", "export.jsonl"]):
+            export = str(folder / "export.jsonl")  # on the full disk (a relative path would be the cwd's)
+            for args in (["crawl"], ["index"], ["build"], ["export", "--out", export]):
                 code, out, err = invoke(folder, *args)
                 assert "Traceback" not in err + out, err
                 if code:
