@@ -240,8 +240,12 @@ class SiteBuilder:
 
     def misc_tasks(self, entries: list[Entry], by_id: dict[int, Entry]) -> list[Task]:
         tasks = []
-        urls = [("index.html", None), ("sources/index.html", None), ("archive/index.html", None)] + [
-            (e.path, e.modified or e.fetched_at) for e in entries]
+        urls: list[tuple[str, datetime | None]] = [
+            ("index.html", None), ("sources/index.html", None), ("archive/index.html", None)]
+        for e in entries:
+            urls.append((e.path, e.modified or e.fetched_at))
+            # Diff pages list every revision, so each changes when a newer one is fetched.
+            urls += [(revision_path(e, n), e.revised_at) for n in range(2, e.revision_count + 1)]
         chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
         if len(chunks) == 1:
             key = input_key("sitemap", urls)

@@ -489,6 +489,13 @@ def test_revised_article_shows_updates_and_diff_pages(archive, tmp_path: Path) -
     diff = lxml.html.parse(str(page.parent / "revisions/3/index.html")).getroot()
     assert [e.text_content().strip() for e in diff.cssselect(".diff del")] == ["eight"]
     assert [e.text_content().strip() for e in diff.cssselect(".diff ins")] == ["ten"]
+    sitemap = lxml.etree.parse(str(site / "sitemap.xml")).getroot()
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    pages = {u.findtext(f"{ns}loc"): u.findtext(f"{ns}lastmod") for u in sitemap.iter(f"{ns}url")}
+    diff_urls = sorted(u for u in pages if "/revisions/" in u)
+    assert [u.split("/revisions/")[1] for u in diff_urls] == ["2/index.html", "3/index.html"]
+    assert all(pages[u] and pages[u].startswith((BASE_DATE + timedelta(hours=9)).strftime("%Y-%m-%d"))
+               for u in diff_urls), pages
 
     with db.session() as s:  # a deleted article takes its diff pages with it
         s.execute(delete(Revision).where(Revision.article_id == first.article_id))
