@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export NEWSARCHIVE_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export NEWSARCHIVE_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install demo test lint chromium clean
+.PHONY: install demo test lint chromium firefox clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,10 +26,15 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+firefox:
+	@command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || { \
+	  echo "installing Debian's firefox-esr for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium firefox
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
