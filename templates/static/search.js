@@ -299,11 +299,21 @@
             sort: controls[3].value || "relevance"};
   }
 
+  // Results appear in rank order as their document files arrive: the first one does not wait
+  // for the slowest of the page.
   function showPage(meta, found, gen) {
-    var slice = found.docs.slice(shownCount, shownCount + PAGE);
-    return Promise.all(slice.map(function (d) { return load("d/" + d); })).then(function (docs) {
+    var slice = found.docs.slice(shownCount, shownCount + PAGE), docs = new Array(slice.length), next = 0;
+    function flush() {
+      while (next < slice.length && docs[next] !== undefined) {
+        if (gen !== generation) return;
+        list.appendChild(resultItem(meta, slice[next], docs[next], found));
+        next++;
+      }
+    }
+    return Promise.all(slice.map(function (d, i) {
+      return load("d/" + d).then(function (doc) { docs[i] = doc; flush(); });
+    })).then(function () {
       if (gen !== generation) return;
-      docs.forEach(function (doc, i) { list.appendChild(resultItem(meta, slice[i], doc, found)); });
       shownCount += slice.length;
       more.hidden = shownCount >= found.docs.length;
     });
@@ -353,6 +363,7 @@
     if (currentFound && metaPromise) metaPromise.then(function (meta) { showPage(meta, currentFound, generation); });
   });
 
+  metaPromise = load("meta");  // preloaded by the page: every query needs it
   var initial = new URLSearchParams(location.search);
   input.value = initial.get("q") || "";
   controls[0].value = initial.get("source") || "";
