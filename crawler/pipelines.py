@@ -17,6 +17,7 @@ import errno
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,6 +117,7 @@ class ArchivePipeline:
         self.workers = workers or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
         self.writer: ProcessPoolExecutor | None = None
+        self.database_url = ""
         self.db: Database | None = None
         self.repo: Repository | None = None
         self.warc: WarcStore | None = None
@@ -177,13 +179,51 @@ class ArchivePipeline:
         spider.articles = self.repo.article_states(self.source_id)
         spider.known = set(spider.articles)
         spider.feed_states = self.repo.feed_states([*self.source.feeds, *self.source.sitemaps])
+        self.database_url = config.database_url
+        self.pool = self._new_pool()
+        self.writer = self._new_writer()
+
+    @staticmethod
+    def _context() -> Any:
         context = multiprocessing.get_context("forkserver")
         # Workers fork with trafilatura, datasketch (MinHash) and SQLAlchemy loaded.
         context.set_forkserver_preload(["archive.extract", "archive.boilerplate", "archive.dedup",
                                         "archive.repository", "datasketch"])
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
-        self.writer = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_writer_init,
-                                          initargs=(config.database_url,))
+        return context
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context())
+
+    def _new_writer(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=1, mp_context=self._context(), initializer=_writer_init,
+                                   initargs=(self.database_url,))
+
+    def _replace_broken(self, which: str, broken: ProcessPoolExecutor) -> None:
+        """A worker process died (out of memory, a crash in a C extension, a kill): every job
+        in flight on that pool failed. Start a fresh pool once per breakage; concurrent jobs
+        that saw the same broken pool then retry on the new one."""
+        if getattr(self, which) is not broken:
+            return  # another job replaced it already
+        setattr(self, which, self._new_pool() if which == "pool" else self._new_writer())
+        broken.shutdown(wait=False, cancel_futures=True)
+        self._inc("worker_restarts")
+        self.crawler.spider.logger.warning("a %s process died; started a new one",
+                                           "extraction" if which == "pool" else "database writer")
+
+    async def _run_in(self, which: str, func: Any, *args: Any) -> Any:
+        """func(*args) in the named pool, retried once on a fresh pool if a worker died."""
+        for attempt in range(2):
+            pool: ProcessPoolExecutor = getattr(self, which)
+            try:
+                # submit() starts worker processes on demand (a forkserver launch takes a second
+                # or more): call it from a thread so the event loop keeps downloading meanwhile.
+                future = await asyncio.to_thread(pool.submit, func, *args)
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool:
+                if attempt == 1:
+                    raise
+                self._replace_broken(which, pool)
+        raise AssertionError("unreachable")
 
     def _inc(self, key: str) -> None:
         self.stats.inc_value(f"newsarchive/{key}")
@@ -211,14 +251,11 @@ class ArchivePipeline:
                                   item.request_headers)
         learned = self._learned_blocks()
         try:
-            # submit() starts worker processes on demand (a forkserver launch takes a second or
-            # more): call it from a thread so the event loop keeps downloading meanwhile.
-            future = await asyncio.to_thread(
-                self.pool.submit, _extract_job, item.body, item.url, self.source.body_selector,
+            result: ExtractResult = await self._run_in(
+                "pool", _extract_job, item.body, item.url, self.source.body_selector,
                 list(self.source.remove_selectors), header_charset(_header(item.headers, "Content-Type")),
                 learned)
-            result: ExtractResult = await asyncio.wrap_future(future)
-        except Exception as exc:  # noqa: BLE001 - a worker crash must not stop the crawl
+        except Exception as exc:  # noqa: BLE001 - a page that kills its worker twice must not stop the crawl
             failed = Extraction(ok=False, reason=f"extraction crashed: {type(exc).__name__}")
             result = ExtractResult(failed, failed, None)
         extraction = result.raw
@@ -231,10 +268,14 @@ class ArchivePipeline:
         cleaned, keys = result.cleaned, result.keys
         if self._learned_blocks() is not learned:  # blocks learned while this page was extracted
             cleaned, keys = self.boilerplate.clean(extraction), None  # (keys computed on store)
-        assert self.writer is not None
-        stored = await asyncio.wrap_future(self.writer.submit(
-            _store_job, self.source_id, item.url, cleaned, pointer, _header(item.headers, "ETag"),
-            _header(item.headers, "Last-Modified"), item.request_url, keys))
+        try:
+            # Storing is idempotent: a retry after the writer died finds a committed article
+            # "unchanged" and stores nothing twice.
+            stored = await self._run_in(
+                "writer", _store_job, self.source_id, item.url, cleaned, pointer, _header(item.headers, "ETag"),
+                _header(item.headers, "Last-Modified"), item.request_url, keys)
+        except BrokenProcessPool:
+            raise _StorageFaultError("the database writer process died twice in a row") from None
         if isinstance(stored, StorageFault):
             raise _StorageFaultError(stored.message)
         result_row = stored

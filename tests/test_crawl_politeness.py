@@ -149,3 +149,68 @@ def test_a_site_that_goes_down_during_the_run_stops_its_source(tmp_path: Path) -
     assert summary.errors_by_kind == {"site_went_down": 1}
     run = last_run(config)
     assert run.status == "unreachable" and run.new_articles == len(served)
+
+
+def _pipeline_workers() -> list[int]:
+    """Pids of the crawl's extraction workers and database writer: processes forked from the
+    pipeline's forkserver (whose command line names the modules it preloads), not that server."""
+    import os
+
+    def cmdline(pid: str) -> str:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                return fh.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def parent(pid: str) -> str:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[1]
+        except (OSError, IndexError):
+            return ""
+
+    marker = "archive.repository"
+    servers = {pid for pid in os.listdir("/proc") if pid.isdigit() and "forkserver" in cmdline(pid)
+               and marker in cmdline(pid)}
+    return [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and parent(pid) in servers]
+
+
+def test_killed_worker_processes_are_replaced_and_nothing_is_lost(tmp_path: Path) -> None:
+    """kill -9 every extraction worker and the database writer in the middle of a crawl: fresh
+    ones take over, the pages in flight are retried, every article is archived exactly once."""
+    import os
+    import signal
+    import threading
+    import time
+
+    with NewsSite(40, article_delay=0.1) as site:
+        (tmp_path / "newsarchive.toml").write_text(site.config_text(), encoding="utf-8")
+        config = load_config(tmp_path / "newsarchive.toml")
+        done: list[object] = []
+        crawl = threading.Thread(target=lambda: done.append(api.crawl(config)))
+        crawl.start()
+        deadline = time.monotonic() + 60
+        # Workers start on demand, after the forkserver has imported trafilatura: wait until the
+        # two extraction workers and the writer are all there, with work in flight.
+        while (len(site.article_hits()) < 12 or len(_pipeline_workers()) < 3) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        victims = _pipeline_workers()
+        for pid in victims:
+            os.kill(pid, signal.SIGKILL)
+        crawl.join(120)
+        assert not crawl.is_alive(), "the crawl did not finish"
+    assert len(victims) == 3, victims  # two extraction workers (extract_workers = 2) and the writer
+    [summary] = done[0]  # type: ignore[misc]
+    assert summary.new_articles + summary.unchanged == 40 and summary.no_article == 0, summary.line()
+    db = Database(config.database_url)
+    try:
+        from archive.models import Article
+
+        with db.session() as s:
+            urls = list(s.scalars(select(Article.canonical_url)))
+            run = s.scalars(select(CrawlRun)).one()
+        assert sorted(urls) == sorted(f"{site.base_url}{a.path}" for a in site.articles.values())
+        assert run.status == "finished"
+    finally:
+        db.close()
