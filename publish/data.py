@@ -44,7 +44,9 @@ class Entry:
     source_slug: str = ""
     author_links: list[tuple[str, str]] = field(default_factory=list)  # (name, path)
     tag_links: list[tuple[str, str]] = field(default_factory=list)
-    skey: str = ""  # hash of summary_key(), set with the paths
+    skey: str = ""  # identifies everything pages show of this article (set with the paths)
+    fingerprint: str = ""  # hash of the article's database row and revision counts (see load_entries)
+    topics: list[str] | None = None  # tags plus the section (see topics())
     cluster_id: int | None = None  # story cluster (archive.dedup): same story published elsewhere
     revision_count: int = 0  # stored versions of the text (1 = never changed)
     revised_at: datetime | None = None  # when the newest revision was fetched
@@ -68,7 +70,10 @@ def _as_utc(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):  # SQLite's stored text (read raw: much faster than the ORM's parser)
-        value = datetime.fromisoformat(value)
+        try:  # naive UTC as stored: parsed with its offset (much faster than .replace(tzinfo=UTC))
+            return datetime.fromisoformat(value + "+00:00")
+        except ValueError:  # it has an offset of its own (or is not a date: raise as before)
+            value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
@@ -85,8 +90,30 @@ def _names(value: list[Any] | str | None) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
-def load_entries(db: Database) -> list[Entry]:
-    """Every article, newest first, with the slugs and paths of its pages assigned."""
+ENTRY_CACHE_VERSION = 1
+
+
+def _row_for_cache(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A raw row as plain, marshal-able data (SQLite already gives text; other engines give
+    datetimes and lists)."""
+    out = []
+    for v in row:
+        if isinstance(v, datetime):
+            v = v.isoformat()
+        elif isinstance(v, list | dict):
+            v = json.dumps(v, ensure_ascii=False, sort_keys=True)
+        out.append(v)
+    return tuple(out)
+
+
+def load_entries(db: Database, cache: dict[str, Any] | None = None) -> list[Entry]:
+    """Every article, newest first, with the slugs and paths of its pages assigned.
+
+    `cache` (plain data, updated in place; keep it for the next call) remembers each article's
+    raw row and what was derived from it (names, slug, fingerprint), so that the rows that did
+    not change since the previous call are not parsed again. Every row is still read and compared
+    in full: an article edited in place, without a new version, is noticed like any other change.
+    """
     cols = (Article.id, Article.version, Article.content_hash, Source.name, Source.title, Article.title,
             Article.description, _raw(Article.authors, db), _raw(Article.tags, db), Article.section,
             _raw(Article.published, db),
@@ -94,26 +121,53 @@ def load_entries(db: Database) -> list[Entry]:
             Article.url, Article.canonical_url,
             Article.image_url, Article.language, Article.word_count, Article.cluster_id)
     with db.session() as s:
-        rows = s.execute(select(*cols).join(Source, Article.source_id == Source.id)).all()
-        stats = {aid: (count, _as_utc(last)) for aid, count, last in s.execute(
+        conn = s.connection()
+        rows = conn.execute(select(*cols).join(Source, Article.source_id == Source.id)).all()
+        stats = {aid: (count, last) for aid, count, last in conn.execute(
             select(Revision.article_id, func.count(), _raw(func.max(Revision.fetched_at), db))
             .group_by(Revision.article_id))}
+    plain = db.engine.dialect.name == "sqlite"  # rows are plain data already
+    if cache is None:
+        cache = {}
+    old: dict[int, Any] = cache.get("rows", {}) if cache.get("v") == ENTRY_CACHE_VERSION else {}
+    kept: dict[int, Any] = {}
     entries = []
+    now = datetime.now(UTC)
+    no_stats = (0, None)
     for row in rows:
-        (aid, version, chash, source, source_title, title, description, authors, tags, section,
+        aid = row[0]
+        key = tuple(row) + stats.get(aid, no_stats)
+        if not plain:
+            key = _row_for_cache(key)
+        hit = old.get(aid)
+        if hit is not None and hit[0] == key:
+            derived = hit[1]
+        else:
+            authors, tags, section, title = _names(row[7]), _names(row[8]), (row[9] or "").strip(), row[5] or ""
+            topics = list(dict.fromkeys(tags))
+            if section and section not in topics:
+                topics.append(section)
+            fingerprint = hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+            derived = (authors, tags, topics, slugify(title, fallback="article"), fingerprint)
+        kept[aid] = (key, derived)
+        (aid, version, chash, source, source_title, title, description, _authors, _tags, section,
          published, modified, fetched_at, first_seen, url, canonical, image_url, language, words,
          cluster_id) = row
-        revision_count, revised_at = stats.get(aid, (0, None))
-        entries.append(Entry(
+        revision_count, revised_at = stats.get(aid, no_stats)
+        fetched = _as_utc(fetched_at) or now
+        e = Entry(
             id=aid, version=version or 0, content_hash=chash or "", source=source,
             source_title=source_title or source, title=title or "", description=description or "",
-            authors=_names(authors), tags=_names(tags), section=(section or "").strip(),
+            authors=list(derived[0]), tags=list(derived[1]), section=(section or "").strip(),
             published=_as_utc(published), modified=_as_utc(modified),
-            fetched_at=_as_utc(fetched_at) or datetime.now(UTC),
-            first_seen=_as_utc(first_seen) or _as_utc(fetched_at) or datetime.now(UTC),
+            fetched_at=fetched, first_seen=_as_utc(first_seen) or fetched,
             url=url or "", canonical_url=canonical or "", image_url=image_url or "",
             language=language or "", word_count=words or 0, cluster_id=cluster_id,
-            revision_count=revision_count, revised_at=revised_at))
+            revision_count=revision_count, revised_at=_as_utc(revised_at))
+        e.topics, e.slug, e.fingerprint = derived[2], derived[3], derived[4]
+        entries.append(e)
+    cache.clear()
+    cache.update({"v": ENTRY_CACHE_VERSION, "rows": kept})
     entries.sort(key=lambda e: (e.date, e.id), reverse=True)
     assign_paths(entries)
     return entries
@@ -121,6 +175,8 @@ def load_entries(db: Database) -> list[Entry]:
 
 def topics(entry: Entry) -> list[str]:
     """Tags plus the section (a section is listed like a tag)."""
+    if entry.topics is not None:
+        return entry.topics
     out = list(dict.fromkeys(entry.tags))
     if entry.section and entry.section not in out:
         out.append(entry.section)
@@ -131,13 +187,21 @@ def assign_paths(entries: list[Entry]) -> None:
     sources = SlugRegistry("source").assign_all([e.source for e in entries])
     authors = SlugRegistry("author").assign_all([a for e in entries for a in e.authors])
     tags = SlugRegistry("tag").assign_all([t for e in entries for t in topics(e)])
+    author_paths = {a: f"authors/{slug}/index.html" for a, slug in authors.items()}
+    tag_paths = {t: f"tags/{slug}/index.html" for t, slug in tags.items()}
+    sha1 = hashlib.sha1
     for e in entries:
-        e.slug = slugify(e.title, fallback="article")
+        if not e.slug:
+            e.slug = slugify(e.title, fallback="article")
         e.path = f"articles/{e.id}-{e.slug}/index.html"
         e.source_slug = sources[e.source]
-        e.author_links = [(a, f"authors/{authors[a]}/index.html") for a in dict.fromkeys(e.authors)]
-        e.tag_links = [(t, f"tags/{tags[t]}/index.html") for t in topics(e)]
-        e.skey = hashlib.sha1(repr(e.summary_key()).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        e.author_links = [(a, author_paths[a]) for a in dict.fromkeys(e.authors)]
+        e.tag_links = [(t, tag_paths[t]) for t in topics(e)]
+        if e.fingerprint:  # everything of the row is in the fingerprint: add what depends on other rows
+            raw = f"{e.fingerprint}|{e.path}|{e.source_slug}|{e.author_links}|{e.tag_links}"
+        else:
+            raw = repr((e.summary_key(), e.author_links, e.tag_links))
+        e.skey = sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def load_bodies(db: Database, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
