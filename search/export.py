@@ -11,6 +11,10 @@ Layout (all under `search/` of the site, each file one call `__na(name, data)`):
                  document with one of its terms changes. `<f>` is a stable file id: a shard that
                  grows past twice its target size is split into a new file, the others keep theirs.
 - `p/<f>.js`     positions of the same terms, only loaded for quoted phrases.
+- `r/t/<i>.js`, `r/p/<i>.js`  the "recent" segment (listed in meta.js under `recent`, when there is
+                 one): postings and positions of the documents appended since the last merge, cut
+                 into small shards. A term's postings are the main shard's string followed by the
+                 recent one's (its doc deltas continue from the term's last document in the main shard).
 - `d/<n>.js`     one document: title, page path, source, date, authors, the start of the text
                  (for the excerpt). Only the shown results are loaded.
 - `s/<i>.js`     the doc numbers of one source (loaded only when filtering by source).
@@ -20,9 +24,11 @@ Documents are numbered by date, oldest first: "newest" is descending doc number,
 range is a doc-number range. Adding a newer article appends a number and renumbers nothing.
 
 Incremental export: a small `state` (doc ids and keys, field-length sums, the shard table, the
-last doc number of every term) is kept between exports. When the only change is documents
-appended after the newest one, only those documents are read and analyzed, and only the shards
-holding their terms are read back, extended and rewritten. Anything else (an article changed,
+last doc number of every term, the recent segment) is kept between exports. When the only change
+is documents appended after the newest one, only those documents are read and analyzed; up to
+RECENT_DOCS of them go into the recent segment (in an index of RECENT_MIN_DOCS documents or more) (a few small files rewritten, the main shards
+untouched); past that, the recent segment and the new documents are merged into the main shards,
+and only the shards holding their terms are read back, extended and rewritten. Anything else (an article changed,
 deleted, or filed before the newest one; a new source; average field lengths moving to another
 grid step) re-exports everything, keeping the previous shard boundaries so that unchanged shards
 keep identical bytes and are not rewritten.
@@ -59,6 +65,8 @@ Q_LEVELS = 63  # quantization of the saturation value: one base-64 character
 FIELD_WEIGHTS = {"title": 3.0, "dek": 1.5, "meta": 1.5, "body": 1.0}
 FIELD_GAP = 10  # positions between fields, so a phrase never spans two fields
 SHARD_TARGET_BYTES = 16_000
+RECENT_DOCS = 32  # documents appended into the small "recent" segment before it is merged
+RECENT_MIN_DOCS = 1000  # below this, appending to the main shards is cheap: no recent segment
 EXCERPT_CHARS = 1500
 BATCH_DOCS = 1000  # documents encoded together (bounds the size of the numpy arrays)
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
@@ -424,17 +432,25 @@ class _Export:
                 self.progress(1)
         return batches
 
+    def write_docs(self, first: int, loaded: list[tuple[SearchDocument, str]]) -> None:
+        for offset, (doc, text) in enumerate(loaded):
+            docnum = first + offset
+            self.write(f"d/{docnum}.js", _doc_payload(docnum, doc, text, self.source_index))
+            if self.progress:
+                self.progress(1)
+
     # -- shards ----------------------------------------------------------------------------
     @staticmethod
     def cut(terms: list[str], post: dict[str, str], next_fid: int,
-            fid: int | None = None) -> tuple[list[tuple[list[str], int]], int]:
-        """Sorted terms into shards of about SHARD_TARGET_BYTES; the first keeps `fid`."""
+            fid: int | None = None, target: int | None = None) -> tuple[list[tuple[list[str], int]], int]:
+        """Sorted terms into shards of about `target` (SHARD_TARGET_BYTES) bytes; the first keeps `fid`."""
+        target = target or SHARD_TARGET_BYTES
         shards: list[tuple[list[str], int]] = []
         current: list[str] = []
         size = 0
         for term in terms:
             term_size = len(term) + len(post[term]) + 6
-            if current and size + term_size > SHARD_TARGET_BYTES:
+            if current and size + term_size > target:
                 shards.append((current, -1))
                 current, size = [], 0
             current.append(term)
@@ -450,12 +466,24 @@ class _Export:
                 next_fid += 1
         return out, next_fid
 
-    def write_shard(self, fid: int, terms: list[str], post: dict[str, str], pos: dict[str, str]) -> None:
-        self.write(f"t/{fid}.js", js_payload(f"t/{fid}", {t: post[t] for t in terms}))
-        self.write(f"p/{fid}.js", js_payload(f"p/{fid}", {t: pos[t] for t in terms}))
+    def write_shard(self, fid: int, terms: list[str], post: dict[str, str], pos: dict[str, str],
+                    folder: str = "") -> None:
+        self.write(f"{folder}t/{fid}.js", js_payload(f"{folder}t/{fid}", {t: post[t] for t in terms}))
+        self.write(f"{folder}p/{fid}.js", js_payload(f"{folder}p/{fid}", {t: pos[t] for t in terms}))
+
+    def write_recent(self, recent: dict[str, Any]) -> dict[str, list[Any]]:
+        """The recent segment's shards (r/t/<i>.js, r/p/<i>.js, cut small), and their table."""
+        post, pos = recent["post"], recent["pos"]
+        terms = sorted(post, key=_js_order)
+        # smaller shards than the main ones: a query loads one of them per word, on top of the main one
+        pieces, _ = self.cut(terms, post, 0, target=max(1, SHARD_TARGET_BYTES // 4))
+        for shard_terms, fid in pieces:
+            self.write_shard(fid, shard_terms, post, pos, folder="r/")
+        return {"shards": [shard_terms[0] for shard_terms, _ in pieces], "files": [fid for _, fid in pieces]}
 
     def finish(self, layout: list[tuple[str, int]], sums: list[int], avgs: list[float],
-               last: dict[str, int], next_fid: int, analyzed: int, terms: int, incremental: bool) -> ExportReport:
+               last: dict[str, int], next_fid: int, analyzed: int, terms: int, incremental: bool,
+               recent: dict[str, Any] | None = None) -> ExportReport:
         by_source: dict[int, list[int]] = {i: [] for i in range(len(self.source_names))}
         months: list[list[object]] = []
         days: list[list[object]] = []
@@ -476,11 +504,14 @@ class _Export:
             "sources": [[name, self.source_titles.get(name) or name] for name in self.source_names],
             "months": months,
         }
+        if recent and recent["post"]:
+            meta["recent"] = self.write_recent(recent)
         self.write("meta.js", js_payload("meta", meta))
         self.state.clear()
         self.state.update({"v": FORMAT_VERSION, "prefix": self.prefix, "sources": self.source_names,
                            "ids": self.ids, "keys": self.keys, "sums": sums, "avgs": avgs,
-                           "layout": [list(x) for x in layout], "next_fid": next_fid, "last": last})
+                           "layout": [list(x) for x in layout], "next_fid": next_fid, "last": last,
+                           "recent": recent or {}})
         return ExportReport(documents=len(self.ordered), terms=terms, shards=len(layout), files=self.files,
                             analyzed=analyzed, incremental=incremental)
 
@@ -577,6 +608,28 @@ class _Export:
             last_doc[tid] = last.get(term, 0)
         added: dict[str, tuple[str, str]] = {}
         _encode_batch(batch, avgs, last_doc, lambda tid, post, pos: added.__setitem__(vocab.terms[tid], (post, pos)))
+        for tid, term in enumerate(vocab.terms):
+            if term in added:
+                last[term] = int(last_doc[tid])
+
+        recent = st.get("recent") or {}
+        r_docs, r_post, r_pos = int(recent.get("docs", 0)), dict(recent.get("post", {})), dict(recent.get("pos", {}))
+        if r_docs + len(new_docs) <= RECENT_DOCS and old_n >= RECENT_MIN_DOCS:
+            # The new documents join the recent segment: the main shards stay as they are.
+            for term, (chunk_post, chunk_pos) in added.items():
+                r_post[term] = r_post.get(term, "") + chunk_post
+                r_pos[term] = r_pos.get(term, "") + chunk_pos
+            for rel in kept + shard_files:
+                keep(self.prefix + rel)
+            self.write_docs(old_n, loaded)
+            return self.finish(layout, sums, avgs, last, int(st.get("next_fid", 0)), len(new_docs), len(last),
+                               incremental=True, recent={"docs": r_docs + len(new_docs), "post": r_post,
+                                                         "pos": r_pos})
+        # Merge: the recent segment and the new documents go into the main shards (recent postings
+        # come first: they are of older documents).
+        for term in r_post:
+            chunk_post, chunk_pos = added.get(term, ("", ""))
+            added[term] = (r_post[term] + chunk_post, r_pos[term] + chunk_pos)
 
         firsts = [_js_order(first) for first, _ in layout]
         touched: dict[int, list[str]] = {}
@@ -599,11 +652,7 @@ class _Export:
         # From here on the export is committed: write the new documents and the touched shards.
         for rel in kept:
             keep(self.prefix + rel)
-        for offset, (doc, text) in enumerate(loaded):
-            docnum = old_n + offset
-            self.write(f"d/{docnum}.js", _doc_payload(docnum, doc, text, self.source_index))
-            if self.progress:
-                self.progress(1)
+        self.write_docs(old_n, loaded)
         next_fid = int(st.get("next_fid", 0))
         new_layout: list[tuple[str, int]] = []
         for index, (first, fid) in enumerate(layout):
@@ -625,9 +674,6 @@ class _Export:
             for shard_terms, piece_fid in pieces:
                 self.write_shard(piece_fid, shard_terms, post, pos)
                 new_layout.append((shard_terms[0], piece_fid))
-        for tid, term in enumerate(vocab.terms):
-            if term in added:
-                last[term] = int(last_doc[tid])
         return self.finish(new_layout, sums, avgs, last, next_fid, len(new_docs), len(last), incremental=True)
 
 

@@ -10,6 +10,7 @@ as data: the same terms with the same postings and positions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -32,11 +33,16 @@ SHARD_FILES = ("search/t/", "search/p/", "search/r/")
 Archive = tuple[Database, Repository, dict[str, int]]
 
 
-@pytest.fixture
-def bulk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Archive]:
+@pytest.fixture(params=["main", "recent"])
+def bulk(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Archive]:
+    """The test archive plus 60 older stories; with "recent", appended documents go to the search
+    index's recent segment (merged into the main shards every 3 documents) as in a large archive."""
     import search.export
 
     monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 400)  # many shards, so some are kept
+    if request.param == "recent":
+        monkeypatch.setattr(search.export, "RECENT_MIN_DOCS", 0)
+        monkeypatch.setattr(search.export, "RECENT_DOCS", 3)
     db, repo, ids = make_archive(tmp_path / "archive.sqlite")
     add_bulk(repo, 60)
     yield db, repo, ids
@@ -108,6 +114,42 @@ def test_articles_added_one_by_one(bulk, tmp_path: Path) -> None:
     db, repo, _ids = bulk
     counter = iter(range(1, 100))
     check(db, tmp_path, lambda: newer(repo, next(counter)), rounds=4)
+
+
+def test_recent_segment_is_used_then_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import search.export
+
+    monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 400)
+    monkeypatch.setattr(search.export, "RECENT_MIN_DOCS", 50)
+    monkeypatch.setattr(search.export, "RECENT_DOCS", 3)
+    db, repo, _ids = make_archive(tmp_path / "archive.sqlite")
+    add_bulk(repo, 60)
+    site = tmp_path / "public"
+    build_site(db, site)
+    main_shards = {rel: data for rel, data in site_files(site).items() if rel.startswith(("search/t/", "search/p/"))}
+    seen = []
+    for n in range(1, 5):  # like the bulk stories, so that the average field lengths stay put
+        add_story(repo, "harbor-times", f"{STORIES[0][1]} ({100 + n})",
+                  f"{STORIES[0][5]}\nStory number {100 + n} of the bulk set.",
+                  url=f"https://harbor-times.example/bulk/{100 + n}.html", authors=["Ana Lima"],
+                  tags=["Science", "Weather"], published=BASE_DATE + timedelta(days=100 + n),
+                  description="Volcano news from harbor-times.")
+        report = build_site(db, site)
+        assert report.search is not None and report.search.incremental and report.search.analyzed == 1
+        meta = read_payload((site / "search/meta.js").read_text("utf-8"))
+        recent_files = sorted(p.relative_to(site).as_posix() for p in (site / "search").glob("r/*/*.js"))
+        seen.append((bool(meta.get("recent")), bool(recent_files)))
+        now = {rel: data for rel, data in site_files(site).items() if rel.startswith(("search/t/", "search/p/"))}
+        if n <= 3:  # in the recent segment: the main shards are not touched
+            assert now == main_shards
+            assert len(recent_files) == 2 * len(meta["recent"]["files"])
+        else:  # the fourth does not fit: everything is merged into the main shards
+            assert now != main_shards
+    assert seen == [(True, True)] * 3 + [(False, False)]
+    fresh = tmp_path / "fresh"
+    build_site(db, fresh)
+    assert_same_site(site, fresh)
+    db.close()
 
 
 def test_article_with_a_new_author_tag_and_source(bulk, tmp_path: Path) -> None:
@@ -203,3 +245,66 @@ def test_one_article_added_on_both_databases(db_url: str, tmp_path: Path) -> Non
         check(db, tmp_path, lambda: newer(repo, 1), rounds=2)
     finally:
         db.close()
+
+
+@pytest.mark.browser
+def test_browser_search_reads_the_recent_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Queries on a site whose newest documents are in the recent segment find what they find on a
+    fresh full build of the same archive, in the same order (words, prefixes while typing, phrases)."""
+    from test_browser import CHROMIUM_ARGS, chromium_path, results
+
+    import search.export
+
+    executable = chromium_path()
+    monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 400)
+    monkeypatch.setattr(search.export, "RECENT_MIN_DOCS", 0)
+    monkeypatch.setattr(search.export, "RECENT_DOCS", 5)
+    db, repo, _ids = make_archive(tmp_path / "archive.sqlite")
+    add_bulk(repo, 60)
+    site = tmp_path / "public"
+    build_site(db, site)
+    for n in (1, 2):
+        add_story(repo, "harbor-times", f"{STORIES[0][1]} ({100 + n})",
+                  f"{STORIES[0][5]}\nStory number {100 + n}: quokkas queued near the harbor.",
+                  url=f"https://harbor-times.example/bulk/{100 + n}.html", authors=["Ana Lima"],
+                  tags=["Science", "Weather"], published=BASE_DATE + timedelta(days=100 + n),
+                  description="Volcano news from harbor-times.")
+        build_site(db, site)
+    assert read_payload((site / "search/meta.js").read_text("utf-8")).get("recent")
+    fresh = tmp_path / "fresh"
+    build_site(db, fresh)
+    assert not read_payload((fresh / "search/meta.js").read_text("utf-8")).get("recent")
+    db.close()
+
+    from playwright.sync_api import sync_playwright
+
+    def status(pg: Any) -> str:  # without the time it took
+        return re.sub(r"\s*\(\d+ ms\)", "", pg.locator("#search-status").inner_text())
+
+    def run(root: Path) -> list[tuple[str, list[str], str]]:
+        out = []
+        pg = browser.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        for query in ["quokkas", "volcano", '"northern harbor"', "harbor quokka", '"quokkas queued"']:
+            pg.goto(root.as_uri() + "/search/index.html?q=" + query)
+            pg.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+            out.append((query, results(pg), status(pg)))
+        for typed in ["quok", "volc"]:
+            pg.goto(root.as_uri() + "/search/index.html")
+            pg.locator("#q").press_sequentially(typed)
+            pg.wait_for_selector("#search-results li[data-result]")
+            out.append((typed, results(pg), status(pg)))
+        pg.close()
+        assert errors == []
+        return out
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        ours, theirs = run(site), run(fresh)
+        browser.close()
+    assert ours == theirs
+    found = dict((q, titles) for q, titles, _status in ours)
+    assert sorted(found["quokkas"]) == [f"{STORIES[0][1]} (101)", f"{STORIES[0][1]} (102)"]
+    assert sorted(found["quok"]) == sorted(found["quokkas"]) == sorted(found['"quokkas queued"'])
+    assert len(found["volcano"]) == 10  # a full first page, documents of both segments

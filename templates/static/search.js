@@ -106,6 +106,23 @@
 
   function idf(meta, df) { return Math.log(1 + (meta.n - df + 0.5) / (df + 0.5)); }
 
+  // Documents added since the last merge of the index live in a small "recent" segment
+  // (meta.recent: its own shard table, files r/t/<i>.js and r/p/<i>.js). A term's postings (and
+  // positions) are its main shard's string followed by its recent one's.
+  function recentShards(meta, lo, hi) {
+    var r = meta.recent;
+    if (!r || !r.shards.length) return [];
+    var out = [], a = shardOf(r, lo), b = hi === null ? a : shardOf(r, hi);
+    for (var s = a; s <= b; s++) out.push(r.files[s]);
+    return out;
+  }
+
+  function joined(shards, term) {
+    var out = "";
+    for (var i = 0; i < shards.length; i++) if (typeof shards[i][term] === "string") out += shards[i][term];
+    return out;
+  }
+
   // Doc -> score for one slot (the exact stem, or every term with the typed prefix).
   function slotScores(meta, slot) {
     var shardIds = [shardOf(meta, slot.stem)];
@@ -113,14 +130,28 @@
       var a = shardOf(meta, slot.prefix), b = shardOf(meta, slot.prefix + "\uffff");
       for (var s = a; s <= Math.min(b, a + MAX_PREFIX_SHARDS - 1); s++) if (shardIds.indexOf(s) < 0) shardIds.push(s);
     }
-    return Promise.all(shardIds.map(function (s) { return load("t/" + shardFile(meta, s)); })).then(function (shards) {
+    var recentIds = recentShards(meta, slot.stem, null);
+    if (slot.prefix) recentShards(meta, slot.prefix, slot.prefix + "\uffff").forEach(function (f) {
+      if (recentIds.indexOf(f) < 0) recentIds.push(f);
+    });
+    return Promise.all([
+      Promise.all(shardIds.map(function (s) { return load("t/" + shardFile(meta, s)); })),
+      Promise.all(recentIds.map(function (f) { return load("r/t/" + f); })),
+    ]).then(function (loaded) {
+      var shards = loaded[0].concat(loaded[1]);  // main first: recent postings continue them
       var terms = new Map();
-      var exact = shards[0][slot.stem];
-      if (typeof exact === "string") terms.set(slot.stem, exact);
+      var exact = joined(shards, slot.stem);
+      if (exact) terms.set(slot.stem, exact);
       if (slot.prefix) {
-        var cands = [];
+        var cands = [], seen = new Set();
         shards.forEach(function (shard) {
-          for (var t in shard) if (t.lastIndexOf(slot.prefix, 0) === 0 && !terms.has(t)) cands.push([t, shard[t]]);
+          for (var t in shard) {
+            // a term whose main shard was not loaded would have only the tail of its postings
+            if (t.lastIndexOf(slot.prefix, 0) !== 0 || terms.has(t) || seen.has(t) ||
+                shardIds.indexOf(shardOf(meta, t)) < 0) continue;
+            seen.add(t);
+            cands.push([t, joined(shards, t)]);
+          }
         });
         cands.sort(function (x, y) { return y[1].length - x[1].length; });
         cands.slice(0, MAX_PREFIX_TERMS).forEach(function (c) { terms.set(c[0], c[1]); });
@@ -141,12 +172,14 @@
   function phraseFilter(meta, phrase, candidates) {
     var uniq = Array.from(new Set(phrase));
     return Promise.all(uniq.map(function (term) {
-      var s = shardOf(meta, term);
-      var f = shardFile(meta, s);
-      return Promise.all([load("t/" + f), load("p/" + f)]).then(function (files) {
-        var enc = files[0][term];
-        if (typeof enc !== "string") return [term, new Map()];
-        return [term, decodePositions(decodePostings(enc), files[1][term], candidates)];
+      var f = shardFile(meta, shardOf(meta, term)), names = ["t/" + f, "p/" + f];
+      recentShards(meta, term, null).forEach(function (r) { names.push("r/t/" + r, "r/p/" + r); });
+      return Promise.all(names.map(load)).then(function (files) {
+        var post = [files[0]], pos = [files[1]];
+        for (var i = 2; i < files.length; i += 2) { post.push(files[i]); pos.push(files[i + 1]); }
+        var enc = joined(post, term);
+        if (!enc) return [term, new Map()];
+        return [term, decodePositions(decodePostings(enc), joined(pos, term), candidates)];
       });
     })).then(function (pairs) {
       var pos = new Map(pairs), keep = new Set();
