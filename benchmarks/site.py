@@ -118,7 +118,8 @@ def make_archive(path: Path, n: int) -> Database:
 
 def add_one(db: Database, n: int) -> None:
     repo = Repository(db)
-    title, dek, text = Writer(seed=int(time.time())).article()
+    # a new seed every call (two calls within a second made the same article: a duplicate, no change)
+    title, dek, text = Writer(seed=time.time_ns()).article()
     ex = Extraction(ok=True, title="Fresh " + title, description=dek, published=datetime.now(UTC), language="en",
                     tags=["Fresh"], text=text, html=paragraphs_to_html(text), word_count=len(text.split()))
     repo.store_article(repo.ensure_source("source-0"), f"https://news0.example/fresh-{time.time()}.html", ex,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import marshal
 import os
 import time
@@ -61,6 +62,10 @@ class Task:
     article_id: int | None = None
 
 
+def _no_page() -> str:  # article pages are rendered in batches, with their bodies (see _build)
+    return ""
+
+
 class SiteBuilder:
     def __init__(self, db: Database, out_dir: Path, *, site_title: str, site_url: str,
                  index_dir: Path | None, user_templates: Path | None) -> None:
@@ -95,7 +100,7 @@ class SiteBuilder:
             # Archive pages never show totals, so adding an article leaves them untouched.
             totals = (pager.total_pages, pager.total_items) if pager.number == 0 else None
             key = input_key(kind, heading, intro, page_children, feed, pager.number, pager.newer, pager.older,
-                            totals, [e.skey for e in pager.items])
+                            totals, "".join([e.skey for e in pager.items]))  # skeys have one length
 
             def produce(pager: Pager[Entry] = pager, rel: str = rel,
                         page_children: list[dict[str, Any]] | None = page_children) -> str:
@@ -146,14 +151,18 @@ class SiteBuilder:
         tasks += self.date_tasks(entries)
 
         self.siblings = cluster_siblings(entries)
+        no_siblings: list[Entry] = []
         for e in entries:
-            rel_list = related.get(e.id, [])
-            siblings = self.siblings.get(e.id, [])
-            # skey covers the article's whole row, its revision count and its links
-            key = input_key("article", e.skey, [r.skey for r in rel_list],
-                            [(s.skey, s.source_title) for s in siblings])
-            tasks.append(Task(e.path, key, lambda: "", article_id=e.id))
-            tasks += self.revision_tasks(e)
+            rel_list = related.get(e.id, no_siblings)
+            siblings = self.siblings.get(e.id, no_siblings)
+            # skey covers the article's whole row, its revision count and its links (skeys have one length)
+            raw = f"article|{e.skey}|{''.join([r.skey for r in rel_list])}|"
+            if siblings:
+                raw += repr([(s.skey, s.source_title) for s in siblings])
+            key = hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()
+            tasks.append(Task(e.path, key, _no_page, article_id=e.id))
+            if e.revision_count > 1:
+                tasks += self.revision_tasks(e)
 
         tasks += self.feed_tasks(entries, by_source)
         tasks += self.misc_tasks(entries, by_id)
@@ -195,7 +204,8 @@ class SiteBuilder:
         months: dict[str, list[Entry]] = defaultdict(list)
         days: dict[str, list[Entry]] = defaultdict(list)
         for e in entries:
-            day = e.date.strftime("%Y/%m/%d")  # UTC
+            d = e.date  # UTC
+            day = f"{d.year:04d}/{d.month:02d}/{d.day:02d}"  # strftime("%Y/%m/%d"), faster
             years[day[:4]].append(e)
             months[day[:7]].append(e)
             days[day].append(e)
@@ -238,19 +248,27 @@ class SiteBuilder:
             tasks.append(Task(rel, key, produce))
         return tasks
 
-    def misc_tasks(self, entries: list[Entry], by_id: dict[int, Entry]) -> list[Task]:
-        tasks = []
+    @staticmethod
+    def sitemap_urls(entries: list[Entry]) -> list[tuple[str, datetime | None]]:
         urls: list[tuple[str, datetime | None]] = [
             ("index.html", None), ("sources/index.html", None), ("archive/index.html", None)]
         for e in entries:
             urls.append((e.path, e.modified or e.fetched_at))
             # Diff pages list every revision, so each changes when a newer one is fetched.
-            urls += [(revision_path(e, n), e.revised_at) for n in range(2, e.revision_count + 1)]
-        chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)] or [[]]
-        if len(chunks) == 1:
-            key = input_key("sitemap", [e.skey for e in entries])  # skey covers the paths and dates
-            tasks.append(Task("sitemap.xml", key, lambda: self.render("sitemap.xml", "sitemap.xml", urls=urls)))
+            if e.revision_count > 1:
+                urls += [(revision_path(e, n), e.revised_at) for n in range(2, e.revision_count + 1)]
+        return urls
+
+    def misc_tasks(self, entries: list[Entry], by_id: dict[int, Entry]) -> list[Task]:
+        tasks = []
+        n_urls = 3 + sum(max(1, e.revision_count) for e in entries)
+        if n_urls <= SITEMAP_LIMIT:  # one sitemap: its list of URLs is only made when it is rendered
+            key = input_key("sitemap", "".join([e.skey for e in entries]))  # skeys cover paths and dates
+            tasks.append(Task("sitemap.xml", key, lambda: self.render("sitemap.xml", "sitemap.xml",
+                                                                      urls=self.sitemap_urls(entries))))
         else:
+            urls = self.sitemap_urls(entries)
+            chunks = [urls[i:i + SITEMAP_LIMIT] for i in range(0, len(urls), SITEMAP_LIMIT)]
             names = []
             for i, chunk in enumerate(chunks, 1):
                 rel = f"sitemap-{i}.xml"
@@ -413,7 +431,8 @@ def _search_documents(entries: list[Entry]) -> list[SearchDocument]:
     """The index's view of every article, without text (read by the export only when needed)."""
     return [SearchDocument(id=e.id, title=e.display_title, path=e.path, source=e.source, date=e.date,
                            description=e.description, authors=e.authors,
-                           tags=[name for name, _ in e.tag_links], key=f"{e.version}:{e.content_hash}")
+                           tags=[name for name, _ in e.tag_links], key=f"{e.version}:{e.content_hash}",
+                           ident=f"{e.skey}:{e.version}:{e.content_hash}")  # skey covers the other fields
             for e in entries]
 
 

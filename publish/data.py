@@ -49,7 +49,7 @@ class Entry:
     topics: list[str] | None = None  # tags plus the section (see topics())
     cluster_id: int | None = None  # story cluster (archive.dedup): same story published elsewhere
     revision_count: int = 0  # stored versions of the text (1 = never changed)
-    revised_at: datetime | None = None  # when the newest revision was fetched
+    revised_at: datetime | None = None  # when the newest revision was fetched (if revision_count > 1)
     date: datetime = field(init=False)  # filed under: published, else when it was first seen (UTC)
 
     def __post_init__(self) -> None:
@@ -90,7 +90,7 @@ def _names(value: list[Any] | str | None) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
-ENTRY_CACHE_VERSION = 1
+ENTRY_CACHE_VERSION = 2
 
 
 def _row_for_cache(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -106,63 +106,92 @@ def _row_for_cache(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _revision_stats(conn: Any, db: Database) -> dict[int, tuple[int, Any]]:
+    """Per article: (number of revisions, fetch time of the newest one — only when there are two or
+    more, the only case where it is shown). Counting reads the article_id index alone."""
+    counts = conn.execute(select(Revision.article_id, func.count()).group_by(Revision.article_id)).all()
+    revised = [aid for aid, count in counts if count > 1]
+    newest: dict[int, Any] = {}
+    for start in range(0, len(revised), 500):
+        newest.update(conn.execute(
+            select(Revision.article_id, _raw(func.max(Revision.fetched_at), db))
+            .where(Revision.article_id.in_(revised[start:start + 500])).group_by(Revision.article_id)).all())
+    return {aid: (count, newest.get(aid)) for aid, count in counts}
+
+
 def load_entries(db: Database, cache: dict[str, Any] | None = None) -> list[Entry]:
     """Every article, newest first, with the slugs and paths of its pages assigned.
 
     `cache` (plain data, updated in place; keep it for the next call) remembers each article's
-    raw row and what was derived from it (names, slug, fingerprint), so that the rows that did
-    not change since the previous call are not parsed again. Every row is still read and compared
-    in full: an article edited in place, without a new version, is noticed like any other change.
+    row and what was derived from it (names, slug, fingerprint), so that the rows that did not
+    change since the previous call are not parsed again. Every row's metadata (title, dek,
+    authors, tags, dates, URLs, source), content hash, cluster and revision count are read and
+    compared each time: an article edited in place, without a new version, is noticed too. Only
+    the columns SQLite stores after the article's text (version, word count, capture times: reading
+    them means walking past the text, half the time of the whole query) are read just for the rows
+    where something else changed; they never change alone (a new capture changes the content hash).
     """
-    cols = (Article.id, Article.version, Article.content_hash, Source.name, Source.title, Article.title,
-            Article.description, _raw(Article.authors, db), _raw(Article.tags, db), Article.section,
-            _raw(Article.published, db),
-            _raw(Article.modified, db), _raw(Article.fetched_at, db), _raw(Article.first_seen, db),
-            Article.url, Article.canonical_url,
-            Article.image_url, Article.language, Article.word_count, Article.cluster_id)
-    with db.session() as s:
-        conn = s.connection()
-        rows = conn.execute(select(*cols).join(Source, Article.source_id == Source.id)).all()
-        stats = {aid: (count, last) for aid, count, last in conn.execute(
-            select(Revision.article_id, func.count(), _raw(func.max(Revision.fetched_at), db))
-            .group_by(Revision.article_id))}
+    head_cols = (Article.id, Source.name, Source.title, Article.title, Article.description,
+                 _raw(Article.authors, db), _raw(Article.tags, db), Article.section, _raw(Article.published, db),
+                 _raw(Article.modified, db), Article.url, Article.canonical_url, Article.image_url,
+                 Article.language)
+    tail_cols = (Article.id, Article.version, Article.word_count, _raw(Article.fetched_at, db),
+                 _raw(Article.first_seen, db))
     plain = db.engine.dialect.name == "sqlite"  # rows are plain data already
     if cache is None:
         cache = {}
     old: dict[int, Any] = cache.get("rows", {}) if cache.get("v") == ENTRY_CACHE_VERSION else {}
+    no_stats = (0, None)
+    with db.session() as s:
+        conn = s.connection()
+        rows = conn.execute(select(*head_cols).join(Source, Article.source_id == Source.id)).all()
+        # (each of these two is read from its own index alone)
+        hashes = dict(conn.execute(select(Article.id, Article.content_hash)).all())
+        clusters = dict(conn.execute(select(Article.id, Article.cluster_id)).all())
+        stats = _revision_stats(conn, db)
+        keyed = []
+        missing = []
+        for row in rows:
+            aid = row[0]
+            key = (*row, hashes.get(aid), clusters.get(aid), *stats.get(aid, no_stats))
+            if not plain:
+                key = _row_for_cache(key)
+            hit = old.get(aid)
+            if hit is not None and hit[0] == key:
+                keyed.append((row, key, hit[1]))
+            else:
+                keyed.append((row, key, None))
+                missing.append(aid)
+        tails: dict[int, tuple[Any, ...]] = {}
+        for start in range(0, len(missing), 500):
+            for tail in conn.execute(select(*tail_cols).where(Article.id.in_(missing[start:start + 500]))).all():
+                tails[tail[0]] = tail[1:] if plain else _row_for_cache(tail[1:])
     kept: dict[int, Any] = {}
     entries = []
     now = datetime.now(UTC)
-    no_stats = (0, None)
-    for row in rows:
-        aid = row[0]
-        key = tuple(row) + stats.get(aid, no_stats)
-        if not plain:
-            key = _row_for_cache(key)
-        hit = old.get(aid)
-        if hit is not None and hit[0] == key:
-            derived = hit[1]
-        else:
-            authors, tags, section, title = _names(row[7]), _names(row[8]), (row[9] or "").strip(), row[5] or ""
+    for row, key, derived in keyed:
+        (aid, source, source_title, title, description, raw_authors, raw_tags, section, published, modified,
+         url, canonical, image_url, language) = row
+        if derived is None:
+            authors, tags, section_name = _names(raw_authors), _names(raw_tags), (section or "").strip()
             topics = list(dict.fromkeys(tags))
-            if section and section not in topics:
-                topics.append(section)
-            fingerprint = hashlib.sha1(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:20]
-            derived = (authors, tags, topics, slugify(title, fallback="article"), fingerprint)
+            if section_name and section_name not in topics:
+                topics.append(section_name)
+            tail = tails.get(aid, (0, 0, None, None))
+            fingerprint = hashlib.sha1(repr((key, tail)).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+            derived = (authors, tags, topics, slugify(title or "", fallback="article"), fingerprint, tail)
         kept[aid] = (key, derived)
-        (aid, version, chash, source, source_title, title, description, _authors, _tags, section,
-         published, modified, fetched_at, first_seen, url, canonical, image_url, language, words,
-         cluster_id) = row
+        version, words, fetched_at, first_seen = derived[5]
         revision_count, revised_at = stats.get(aid, no_stats)
         fetched = _as_utc(fetched_at) or now
         e = Entry(
-            id=aid, version=version or 0, content_hash=chash or "", source=source,
+            id=aid, version=version or 0, content_hash=hashes.get(aid) or "", source=source,
             source_title=source_title or source, title=title or "", description=description or "",
             authors=list(derived[0]), tags=list(derived[1]), section=(section or "").strip(),
             published=_as_utc(published), modified=_as_utc(modified),
             fetched_at=fetched, first_seen=_as_utc(first_seen) or fetched,
             url=url or "", canonical_url=canonical or "", image_url=image_url or "",
-            language=language or "", word_count=words or 0, cluster_id=cluster_id,
+            language=language or "", word_count=words or 0, cluster_id=clusters.get(aid),
             revision_count=revision_count, revised_at=_as_utc(revised_at))
         e.topics, e.slug, e.fingerprint = derived[2], derived[3], derived[4]
         entries.append(e)

@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -56,10 +63,20 @@ def template_dirs(user_templates: Path | None) -> list[Path]:
     return dirs
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Jinja's own cache of compiled templates (a private folder in the system's temporary folder,
+    keyed by each template's source): compiling the templates was a tenth of a small rebuild."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no usable private temporary folder: compile every time
+        return None
+
+
 def make_environment(user_templates: Path | None = None) -> Environment:
     """Build the site's Jinja environment (the only place one is made)."""
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in template_dirs(user_templates)]),
+        bytecode_cache=_bytecode_cache(),
         autoescape=select_autoescape(["html", "xml", "htm"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -97,6 +97,7 @@ class SearchDocument:
     tags: list[str] = field(default_factory=list)
     text: str = ""
     key: str = ""
+    ident: str = ""  # when set: identifies all of the above (a hash made by the caller), used as the doc key
 
 
 @lru_cache(maxsize=500_000)
@@ -377,6 +378,8 @@ def input_hash(*parts: object) -> str:
 
 def doc_key(doc: SearchDocument) -> str:
     """What the index holds of one document: changes when any of it does."""
+    if doc.ident:
+        return doc.ident
     text_part = doc.key if doc.key else hashlib.sha1(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
     raw = repr((doc.id, doc.title, doc.description, doc.authors, doc.tags, doc.path, doc.source,
                 doc.date.isoformat(), text_part))
@@ -489,7 +492,8 @@ class _Export:
         days: list[list[object]] = []
         for docnum, doc in enumerate(self.ordered):
             by_source[self.source_index[doc.source]].append(docnum)
-            day = doc.date.astimezone(UTC).strftime("%Y-%m-%d")
+            date = doc.date.astimezone(UTC)
+            day = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"  # strftime("%Y-%m-%d"), faster
             if not days or days[-1][0] != day:
                 days.append([day, docnum])
             if not months or months[-1][0] != day[:7]:
