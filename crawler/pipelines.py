@@ -32,6 +32,7 @@ from archive.extract import Extraction, extract_article
 from archive.extraction.decode import header_charset
 from archive.repository import Repository, StoreResult
 from archive.warc import WarcStore
+from crawler.forkserver import start_forkserver_ignoring_ctrl_c
 from crawler.items import PageItem
 from newsarchive.config import Source
 from newsarchive.errors import UserError
@@ -189,6 +190,7 @@ class ArchivePipeline:
         # Workers fork with trafilatura, datasketch (MinHash) and SQLAlchemy loaded.
         context.set_forkserver_preload(["archive.extract", "archive.boilerplate", "archive.dedup",
                                         "archive.repository", "datasketch"])
+        start_forkserver_ignoring_ctrl_c()
         return context
 
     def _new_pool(self) -> ProcessPoolExecutor:

@@ -143,6 +143,9 @@ def crawl(config: Config, names: list[str] | None = None, *, progress: bool = Fa
     # The forkserver imports Scrapy, the spider and trafilatura once; every later crawl in this
     # process (the scheduler, tests) forks from it warm instead of importing them again.
     context.set_forkserver_preload(["crawler.preload"])
+    from crawler.forkserver import start_forkserver_ignoring_ctrl_c
+
+    start_forkserver_ignoring_ctrl_c()  # Ctrl-C reaches the crawl process's own handler (Scrapy's) only
     parent_conn, child_conn = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(config, names, progress, log_level, child_conn, revisit_all),
                               name="newsarchive-crawl")

@@ -214,3 +214,38 @@ def test_killed_worker_processes_are_replaced_and_nothing_is_lost(tmp_path: Path
         assert run.status == "finished"
     finally:
         db.close()
+
+
+def test_ctrl_c_finishes_the_pages_in_flight_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal reaches the whole process group (the CLI, the crawl, its forkserver
+    and workers): the crawl stops gracefully, every article page it fetched is stored, no worker
+    prints a KeyboardInterrupt traceback, and the next crawl archives the rest."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    with NewsSite(60, article_delay=0.1) as site:
+        (tmp_path / "newsarchive.toml").write_text(site.config_text(), encoding="utf-8")
+        command = [sys.executable, "-m", "newsarchive", "--config", str(tmp_path / "newsarchive.toml"), "crawl"]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)  # its own process group, like a terminal job
+        deadline = time.monotonic() + 60
+        while len(site.article_hits()) < 20 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+        fetched = {h.path for h in site.article_hits() if h.status == 200}
+        assert "Traceback" not in err, err[-3000:]
+        assert "stopped (shutdown)" in out, out
+        with sqlite3.connect(tmp_path / "data" / "archive.sqlite") as db:
+            archived = {row[0].split("://", 1)[1].split("/", 1)[1] for row in db.execute("SELECT canonical_url FROM articles")}
+            failed = db.execute("SELECT url, reason FROM pages").fetchall()
+        assert failed == []
+        assert archived == {p.lstrip("/") for p in fetched}, "a fetched page was not stored"
+        assert 20 <= len(archived) < 60
+        config = load_config(tmp_path / "newsarchive.toml")
+        [summary] = api.crawl(config)
+        assert summary.new_articles == 60 - len(archived), summary.line()
