@@ -427,13 +427,29 @@ def _save_cache(out_dir: Path, rel: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+class _SearchView:
+    """An article as the search export sees it (a SearchDocument without its text). The export
+    reads the id, date, source and identity of every document, the rest only for the documents it
+    analyzes, so those are looked up when asked for."""
+
+    __slots__ = ("_e", "date", "id", "ident", "source")
+    text = ""
+
+    def __init__(self, e: Entry) -> None:
+        self._e, self.id, self.date, self.source = e, e.id, e.date, e.source
+        self.ident = f"{e.skey}:{e.version}:{e.content_hash}"  # skey covers the other fields
+
+    title = property(lambda self: self._e.display_title)
+    path = property(lambda self: self._e.path)
+    description = property(lambda self: self._e.description)
+    authors = property(lambda self: self._e.authors)
+    tags = property(lambda self: [name for name, _ in self._e.tag_links])
+    key = property(lambda self: f"{self._e.version}:{self._e.content_hash}")
+
+
 def _search_documents(entries: list[Entry]) -> list[SearchDocument]:
     """The index's view of every article, without text (read by the export only when needed)."""
-    return [SearchDocument(id=e.id, title=e.display_title, path=e.path, source=e.source, date=e.date,
-                           description=e.description, authors=e.authors,
-                           tags=[name for name, _ in e.tag_links], key=f"{e.version}:{e.content_hash}",
-                           ident=f"{e.skey}:{e.version}:{e.content_hash}")  # skey covers the other fields
-            for e in entries]
+    return [_SearchView(e) for e in entries]  # type: ignore[misc]  # quacks like a SearchDocument
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -90,7 +91,8 @@ def _names(value: list[Any] | str | None) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
-ENTRY_CACHE_VERSION = 2
+ENTRY_CACHE_VERSION = 3
+_sha1 = hashlib.sha1
 
 
 def _row_for_cache(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -102,6 +104,8 @@ def _row_for_cache(row: tuple[Any, ...]) -> tuple[Any, ...]:
             v = v.isoformat()
         elif isinstance(v, list | dict):
             v = json.dumps(v, ensure_ascii=False, sort_keys=True)
+        elif v is not None and not isinstance(v, str | int | float):
+            v = str(v)
         out.append(v)
     return tuple(out)
 
@@ -122,8 +126,8 @@ def _revision_stats(conn: Any, db: Database) -> dict[int, tuple[int, Any]]:
 def load_entries(db: Database, cache: dict[str, Any] | None = None) -> list[Entry]:
     """Every article, newest first, with the slugs and paths of its pages assigned.
 
-    `cache` (plain data, updated in place; keep it for the next call) remembers each article's
-    row and what was derived from it (names, slug, fingerprint), so that the rows that did not
+    `cache` (plain data, updated in place; keep it for the next call) remembers a hash of each
+    article's row and what was derived from it (names, slug, fingerprint), so that the rows that did not
     change since the previous call are not parsed again. Every row's metadata (title, dek,
     authors, tags, dates, URLs, source), content hash, cluster and revision count are read and
     compared each time: an article edited in place, without a new version, is noticed too. Only
@@ -156,6 +160,7 @@ def load_entries(db: Database, cache: dict[str, Any] | None = None) -> list[Entr
             key = (*row, hashes.get(aid), clusters.get(aid), *stats.get(aid, no_stats))
             if not plain:
                 key = _row_for_cache(key)
+            key = _sha1(marshal.dumps(key, 2)).digest()  # format 2: the same bytes for equal rows
             hit = old.get(aid)
             if hit is not None and hit[0] == key:
                 keyed.append((row, key, hit[1]))
@@ -178,7 +183,7 @@ def load_entries(db: Database, cache: dict[str, Any] | None = None) -> list[Entr
             if section_name and section_name not in topics:
                 topics.append(section_name)
             tail = tails.get(aid, (0, 0, None, None))
-            fingerprint = hashlib.sha1(repr((key, tail)).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+            fingerprint = _sha1(key + marshal.dumps(tail, 2)).hexdigest()[:20]
             derived = (authors, tags, topics, slugify(title or "", fallback="article"), fingerprint, tail)
         kept[aid] = (key, derived)
         version, words, fetched_at, first_seen = derived[5]

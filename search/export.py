@@ -490,14 +490,20 @@ class _Export:
         by_source: dict[int, list[int]] = {i: [] for i in range(len(self.source_names))}
         months: list[list[object]] = []
         days: list[list[object]] = []
+        source_index = self.source_index
+        last_day = None
         for docnum, doc in enumerate(self.ordered):
-            by_source[self.source_index[doc.source]].append(docnum)
-            date = doc.date.astimezone(UTC)
-            day = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"  # strftime("%Y-%m-%d"), faster
-            if not days or days[-1][0] != day:
+            by_source[source_index[doc.source]].append(docnum)
+            date = doc.date
+            if date.tzinfo is not UTC:
+                date = date.astimezone(UTC)
+            ymd = (date.year, date.month, date.day)
+            if ymd != last_day:  # documents are in date order: a new day
+                last_day = ymd
+                day = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"  # strftime("%Y-%m-%d"), faster
                 days.append([day, docnum])
-            if not months or months[-1][0] != day[:7]:
-                months.append([day[:7], docnum])
+                if not months or months[-1][0] != day[:7]:
+                    months.append([day[:7], docnum])
         for i, docnums in by_source.items():
             values = np.diff(np.asarray(docnums, dtype=np.int64), prepend=0)
             self.write(f"s/{i}.js", js_payload(f"s/{i}", _varints(values)[0].tobytes().decode("ascii")))

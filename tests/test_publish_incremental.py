@@ -308,3 +308,31 @@ def test_browser_search_reads_the_recent_segment(tmp_path: Path, monkeypatch: py
     assert sorted(found["quokkas"]) == [f"{STORIES[0][1]} (101)", f"{STORIES[0][1]} (102)"]
     assert sorted(found["quok"]) == sorted(found["quokkas"]) == sorted(found['"quokkas queued"'])
     assert len(found["volcano"]) == 10  # a full first page, documents of both segments
+
+
+def test_manifest_of_an_earlier_version_is_taken_over(bulk, tmp_path: Path) -> None:
+    """Sites built before the manifest became marshal data (.newsarchive-build.json): the next build
+    rewrites no unchanged file, removes the files that are no longer made, and drops the old manifest."""
+    import json
+    import marshal
+
+    from publish.writer import LEGACY_MANIFEST_NAME
+
+    db, _repo, _ids = bulk
+    site = tmp_path / "public"
+    build_site(db, site)
+    data = marshal.loads((site / MANIFEST_NAME).read_bytes())
+    files = {rel: {"key": "old-key", "hash": digest} for rel, (_key, digest) in data["files"].items()}
+    (site / "old-page.html").write_text("made by an earlier build")
+    files["old-page.html"] = {"key": "old-key", "hash": "0" * 64}
+    (site / LEGACY_MANIFEST_NAME).write_text(json.dumps({"version": 2, "global": "x", "files": files, "extra": {}}))
+    (site / MANIFEST_NAME).unlink()
+    before = {rel: p.stat().st_mtime_ns for rel, p in ((p.relative_to(site).as_posix(), p) for p in site.rglob("*"))
+              if p.is_file() and not rel.startswith(".")}
+    report = build_site(db, site)
+    assert report.pages_written == 0 and report.pages_deleted == 1
+    assert not (site / "old-page.html").exists() and not (site / LEGACY_MANIFEST_NAME).exists()
+    assert (site / MANIFEST_NAME).is_file()
+    after = {rel: p.stat().st_mtime_ns for rel, p in ((p.relative_to(site).as_posix(), p) for p in site.rglob("*"))
+             if p.is_file() and not rel.startswith(".")}
+    assert after == {rel: m for rel, m in before.items() if rel != "old-page.html"}
