@@ -1,9 +1,11 @@
 """Static-site benchmark: build speed, incremental rebuild, size, and bytes per cold search query.
 
     .venv/bin/python benchmarks/site.py 10000 [--workdir /tmp/na-bench] [--queries] [--no-pelican] [--rounds 2]
+                                              [--adds 40]
 
 Reports for a synthetic archive of N articles (realistic lengths: 300-900 words):
-full build time and pages/s, the rebuild after adding one article, output size and file count;
+full build time and pages/s, the rebuild after adding one article (with --adds K: K of them, one
+after the other, median and slowest), output size and file count;
 the same N articles built by Pelican (Markdown in, default theme) for the ratio; and with
 --queries the bytes a browser (Debian's chromium via Playwright) downloads for a cold one-word,
 two-word and phrase query, against Pagefind indexing the same built site.
@@ -40,6 +42,7 @@ from archive.extract import Extraction, paragraphs_to_html  # noqa: E402
 from archive.repository import Repository  # noqa: E402
 from archive.warc import WarcPointer  # noqa: E402
 from publish import build_site  # noqa: E402
+from search.export import RECENT_DOCS  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -295,6 +298,9 @@ def main() -> None:
     parser.add_argument("--no-pelican", action="store_true")
     parser.add_argument("--rounds", type=int, default=1, help="alternate our full build and Pelican's R times; "
                         "keep the best of each (and of R one-article rebuilds)")
+    parser.add_argument("--adds", type=int, default=1, help="after the first one-article rebuild, add K-1 more "
+                        "articles one at a time (a rebuild each) and report the median and the slowest: the search "
+                        f"index merges its recent segment every {RECENT_DOCS} appended articles")
     parser.add_argument("--ref-venv", type=Path, default=Path(os.environ.get("NEWSARCHIVE_REF_VENV", "/tmp/na/refvenv")))
     args = parser.parse_args()
     work = args.workdir / str(args.n)
@@ -332,6 +338,19 @@ def main() -> None:
           f"({100 * inc.seconds / full.seconds:.1f}% of the full build; target < 5%){best}")
     print(f"  steps of the full build: {full.phases}")
     print(f"  steps of the +1 build:   {inc.phases}")
+    if args.adds > 1:
+        more = [inc]
+        for _ in range(args.adds - 1):
+            add_one(db, args.n)
+            more.append(build_site(db, site))
+        times = sorted(r.seconds for r in more)
+        slowest = max(more, key=lambda r: r.seconds)
+        print(f"{len(more)} one-article rebuilds: median {times[len(times) // 2]:.2f} s "
+              f"({100 * times[len(times) // 2] / full.seconds:.1f}% of the full build), mean "
+              f"{sum(times) / len(times):.2f} s ({100 * sum(times) / len(times) / full.seconds:.1f}%), slowest "
+              f"{slowest.seconds:.2f} s ({100 * slowest.seconds / full.seconds:.1f}%: "
+              f"{'the search index merged its recent segment' if slowest.search and slowest.search.files > 100 else 'no merge'})")
+        print(f"  steps of the slowest:    {slowest.phases}")
     if pelicans:
         pel = min(pelicans, key=lambda p: p["seconds"])
         rate = pel["html_pages"] / pel["seconds"]

@@ -203,9 +203,12 @@ class SiteBuilder:
         years: dict[str, list[Entry]] = defaultdict(list)
         months: dict[str, list[Entry]] = defaultdict(list)
         days: dict[str, list[Entry]] = defaultdict(list)
+        labels: dict[Any, str] = {}
         for e in entries:
-            d = e.date  # UTC
-            day = f"{d.year:04d}/{d.month:02d}/{d.day:02d}"  # strftime("%Y/%m/%d"), faster
+            d = e.date.date()  # UTC
+            day = labels.get(d)
+            if day is None:
+                day = labels[d] = d.strftime("%Y/%m/%d")
             years[day[:4]].append(e)
             months[day[:7]].append(e)
             days[day].append(e)
@@ -338,8 +341,11 @@ def _build(db: Database, out_dir: Path, *, site_title: str, site_url: str, index
     by_id = {e.id: e for e in entries}
     lap("entries")
     finder = RelatedFinder(index_dir, writer.extra.get("related", {}))
-    related = {e.id: [by_id[r] for r in finder.related(e.id, e.version) if r in by_id and r != e.id]
-               for e in entries}
+    if finder.index is None and not finder.cache:  # no index, nothing remembered: no related lists
+        related: dict[int, list[Entry]] = {}
+    else:
+        related = {e.id: [by_id[r] for r in finder.related(e.id, e.version) if r in by_id and r != e.id]
+                   for e in entries}
     writer.extra["related"] = finder.cache_for(by_id)
     finder.close()
     lap("related")
@@ -368,7 +374,7 @@ def _build(db: Database, out_dir: Path, *, site_title: str, site_url: str, index
                 assert task.article_id is not None
                 e = by_id[task.article_id]
                 html, text = bodies.get(e.id, ("", ""))
-                writer.write(task.rel, builder.article_page(e, html, text, related[e.id], revised.get(e.id)),
+                writer.write(task.rel, builder.article_page(e, html, text, related.get(e.id, []), revised.get(e.id)),
                              task.key)
                 advance(1)
         builder.static_files(writer)

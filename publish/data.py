@@ -91,7 +91,7 @@ def _names(value: list[Any] | str | None) -> list[str]:
     return [str(v).strip() for v in value if str(v).strip()]
 
 
-ENTRY_CACHE_VERSION = 3
+ENTRY_CACHE_VERSION = 4
 _sha1 = hashlib.sha1
 
 
@@ -189,21 +189,22 @@ def load_entries(db: Database, cache: dict[str, Any] | None = None) -> list[Entr
         version, words, fetched_at, first_seen = derived[5]
         revision_count, revised_at = stats.get(aid, no_stats)
         fetched = _as_utc(fetched_at) or now
-        e = Entry(
-            id=aid, version=version or 0, content_hash=hashes.get(aid) or "", source=source,
-            source_title=source_title or source, title=title or "", description=description or "",
-            authors=list(derived[0]), tags=list(derived[1]), section=(section or "").strip(),
-            published=_as_utc(published), modified=_as_utc(modified),
-            fetched_at=fetched, first_seen=_as_utc(first_seen) or fetched,
-            url=url or "", canonical_url=canonical or "", image_url=image_url or "",
-            language=language or "", word_count=words or 0, cluster_id=clusters.get(aid),
-            revision_count=revision_count, revised_at=_as_utc(revised_at))
+        # (positional: in the order of Entry's fields; the lists are this build's own, never shared)
+        e = Entry(aid, version or 0, hashes.get(aid) or "", source, source_title or source, title or "",
+                  description or "", derived[0], derived[1], (section or "").strip(),
+                  _as_utc(published) if published else None, _as_utc(modified) if modified else None,
+                  fetched, _as_utc(first_seen) or fetched, url or "", canonical or "", image_url or "",
+                  language or "", words or 0, cluster_id=clusters.get(aid), revision_count=revision_count,
+                  revised_at=_as_utc(revised_at) if revised_at else None)
         e.topics, e.slug, e.fingerprint = derived[2], derived[3], derived[4]
         entries.append(e)
+    links = cache.get("links") if old else None
+    slugs = cache.get("slugs") if old else None
     cache.clear()
-    cache.update({"v": ENTRY_CACHE_VERSION, "rows": kept})
     entries.sort(key=lambda e: (e.date, e.id), reverse=True)
-    assign_paths(entries)
+    new_links, new_slugs = assign_paths(entries, links if isinstance(links, dict) else None,
+                                        slugs if isinstance(slugs, dict) else None)
+    cache.update({"v": ENTRY_CACHE_VERSION, "rows": kept, "links": new_links, "slugs": new_slugs})
     return entries
 
 
@@ -217,14 +218,36 @@ def topics(entry: Entry) -> list[str]:
     return out
 
 
-def assign_paths(entries: list[Entry]) -> None:
+def assign_paths(entries: list[Entry], links: dict[int, Any] | None = None,
+                 slugs: dict[str, dict[str, str]] | None = None) -> tuple[dict[int, Any], dict[str, dict[str, str]]]:
+    """Set every entry's paths, links and skey. With the `links` and `slugs` this returned for the
+    previous build, an entry whose row is unchanged (same fingerprint) and none of whose names
+    (source, authors, tags) got another slug keeps what was worked out then."""
     sources = SlugRegistry("source").assign_all([e.source for e in entries])
     authors = SlugRegistry("author").assign_all([a for e in entries for a in e.authors])
     tags = SlugRegistry("tag").assign_all([t for e in entries for t in topics(e)])
+    new_slugs = {"source": sources, "author": authors, "tag": tags}
+    moved: set[str] = set()  # names (of any kind) whose slug is not the one of the previous build
+    if links is None or slugs is None:
+        links = {}
+    else:
+        for kind, now in new_slugs.items():
+            before = slugs.get(kind, {})
+            moved.update(name for name, slug in now.items() if before.get(name) != slug)
     author_paths = {a: f"authors/{slug}/index.html" for a, slug in authors.items()}
     tag_paths = {t: f"tags/{slug}/index.html" for t, slug in tags.items()}
     sha1 = hashlib.sha1
+    new_links: dict[int, Any] = {}
     for e in entries:
+        hit = links.get(e.id) if e.fingerprint else None
+        if (hit is not None and hit[0] == e.fingerprint
+                and not (moved and (e.source in moved or moved.intersection(e.authors)
+                                    or moved.intersection(topics(e))))):
+            _, e.path, e.source_slug, e.author_links, e.tag_links, e.skey = hit
+            if not e.slug:
+                e.slug = e.path[len(f"articles/{e.id}-"):-len("/index.html")]
+            new_links[e.id] = hit
+            continue
         if not e.slug:
             e.slug = slugify(e.title, fallback="article")
         e.path = f"articles/{e.id}-{e.slug}/index.html"
@@ -233,9 +256,12 @@ def assign_paths(entries: list[Entry]) -> None:
         e.tag_links = [(t, tag_paths[t]) for t in topics(e)]
         if e.fingerprint:  # everything of the row is in the fingerprint: add what depends on other rows
             raw = f"{e.fingerprint}|{e.path}|{e.source_slug}|{e.author_links}|{e.tag_links}"
+            e.skey = sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+            new_links[e.id] = (e.fingerprint, e.path, e.source_slug, e.author_links, e.tag_links, e.skey)
         else:
             raw = repr((e.summary_key(), e.author_links, e.tag_links))
-        e.skey = sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+            e.skey = sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return new_links, new_slugs
 
 
 def load_bodies(db: Database, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
