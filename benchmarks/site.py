@@ -42,7 +42,6 @@ from archive.extract import Extraction, paragraphs_to_html  # noqa: E402
 from archive.repository import Repository  # noqa: E402
 from archive.warc import WarcPointer  # noqa: E402
 from publish import build_site  # noqa: E402
-from search.export import RECENT_DOCS  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -299,8 +298,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="alternate our full build and Pelican's R times; "
                         "keep the best of each (and of R one-article rebuilds)")
     parser.add_argument("--adds", type=int, default=1, help="after the first one-article rebuild, add K-1 more "
-                        "articles one at a time (a rebuild each) and report the median and the slowest: the search "
-                        f"index merges its recent segment every {RECENT_DOCS} appended articles")
+                        "articles one at a time (a rebuild each) and report the median and the slowest (once the "
+                        "search index's recent segment is full, each build also folds part of it into main shards)")
     parser.add_argument("--ref-venv", type=Path, default=Path(os.environ.get("NEWSARCHIVE_REF_VENV", "/tmp/na/refvenv")))
     args = parser.parse_args()
     work = args.workdir / str(args.n)
@@ -348,8 +347,8 @@ def main() -> None:
         print(f"{len(more)} one-article rebuilds: median {times[len(times) // 2]:.2f} s "
               f"({100 * times[len(times) // 2] / full.seconds:.1f}% of the full build), mean "
               f"{sum(times) / len(times):.2f} s ({100 * sum(times) / len(times) / full.seconds:.1f}%), slowest "
-              f"{slowest.seconds:.2f} s ({100 * slowest.seconds / full.seconds:.1f}%: "
-              f"{'the search index merged its recent segment' if slowest.search and slowest.search.files > 100 else 'no merge'})")
+              f"{slowest.seconds:.2f} s ({100 * slowest.seconds / full.seconds:.1f}%), "
+              f"search files written: {', '.join(str(r.search.files if r.search else 0) for r in more)}")
         print(f"  steps of the slowest:    {slowest.phases}")
     if pelicans:
         pel = min(pelicans, key=lambda p: p["seconds"])

@@ -25,13 +25,15 @@ range is a doc-number range. Adding a newer article appends a number and renumbe
 
 Incremental export: a small `state` (doc ids and keys, field-length sums, the shard table, the
 last doc number of every term, the recent segment) is kept between exports. When the only change
-is documents appended after the newest one, only those documents are read and analyzed; up to
-RECENT_DOCS of them go into the recent segment (in an index of RECENT_MIN_DOCS documents or more) (a few small files rewritten, the main shards
-untouched); past that, the recent segment and the new documents are merged into the main shards,
-and only the shards holding their terms are read back, extended and rewritten. Anything else (an article changed,
-deleted, or filed before the newest one; a new source; average field lengths moving to another
-grid step) re-exports everything, keeping the previous shard boundaries so that unchanged shards
-keep identical bytes and are not rewritten.
+is documents appended after the newest one, only those documents are read and analyzed. Their
+postings join the recent segment (rewritten whole: a few small files); then, while the segment
+is over its budget (RECENT_BYTES), the recent postings of the main shard holding the most of them
+are folded into that shard, which alone is read back, extended and rewritten. A build thus
+rewrites a handful of main shards, never most of them at once. (Below RECENT_MIN_DOCS documents
+there is no recent segment: everything is folded at once, which is cheap there.) Anything else
+(an article changed, deleted, or filed before the newest one; a new source; average field
+lengths moving to another grid step) re-exports everything, keeping the previous shard
+boundaries so that unchanged shards keep identical bytes and are not rewritten.
 
 The analysis (tokenize, lowercase, stop words, Porter stem) is the one of
 `search.analysis.english_analyzer()`; `templates/static/stem.js` is its JavaScript port and
@@ -65,7 +67,7 @@ Q_LEVELS = 63  # quantization of the saturation value: one base-64 character
 FIELD_WEIGHTS = {"title": 3.0, "dek": 1.5, "meta": 1.5, "body": 1.0}
 FIELD_GAP = 10  # positions between fields, so a phrase never spans two fields
 SHARD_TARGET_BYTES = 16_000
-RECENT_DOCS = 32  # documents appended into the small "recent" segment before it is merged
+RECENT_BYTES = 12 * SHARD_TARGET_BYTES  # budget of the "recent" segment (about 30 articles' postings)
 RECENT_MIN_DOCS = 1000  # below this, appending to the main shards is cheap: no recent segment
 EXCERPT_CHARS = 1500
 BATCH_DOCS = 1000  # documents encoded together (bounds the size of the numpy arrays)
@@ -622,29 +624,29 @@ class _Export:
             if term in added:
                 last[term] = int(last_doc[tid])
 
+        # The new postings join the recent segment; then the recent postings of the main shards
+        # holding the most of them are folded into those shards until the segment is back under
+        # its budget (in a small index, all of them: no recent segment). So each build rewrites a
+        # few main shards, never all of them at once.
         recent = st.get("recent") or {}
-        r_docs, r_post, r_pos = int(recent.get("docs", 0)), dict(recent.get("post", {})), dict(recent.get("pos", {}))
-        if r_docs + len(new_docs) <= RECENT_DOCS and old_n >= RECENT_MIN_DOCS:
-            # The new documents join the recent segment: the main shards stay as they are.
-            for term, (chunk_post, chunk_pos) in added.items():
-                r_post[term] = r_post.get(term, "") + chunk_post
-                r_pos[term] = r_pos.get(term, "") + chunk_pos
-            for rel in kept + shard_files:
-                keep(self.prefix + rel)
-            self.write_docs(old_n, loaded)
-            return self.finish(layout, sums, avgs, last, int(st.get("next_fid", 0)), len(new_docs), len(last),
-                               incremental=True, recent={"docs": r_docs + len(new_docs), "post": r_post,
-                                                         "pos": r_pos})
-        # Merge: the recent segment and the new documents go into the main shards (recent postings
-        # come first: they are of older documents).
-        for term in r_post:
-            chunk_post, chunk_pos = added.get(term, ("", ""))
-            added[term] = (r_post[term] + chunk_post, r_pos[term] + chunk_pos)
-
+        r_post, r_pos = dict(recent.get("post", {})), dict(recent.get("pos", {}))
+        for term, (chunk_post, chunk_pos) in added.items():
+            r_post[term] = r_post.get(term, "") + chunk_post
+            r_pos[term] = r_pos.get(term, "") + chunk_pos
         firsts = [_js_order(first) for first, _ in layout]
+        groups: dict[int, list[str]] = {}
+        for term in r_post:
+            groups.setdefault(max(0, bisect.bisect_right(firsts, _js_order(term)) - 1), []).append(term)
+        sizes = {i: sum(len(t) + len(r_post[t]) + len(r_pos[t]) for t in terms) for i, terms in groups.items()}
+        budget = RECENT_BYTES if old_n >= RECENT_MIN_DOCS else 0
+        left = sum(sizes.values())
         touched: dict[int, list[str]] = {}
-        for term in added:
-            touched.setdefault(max(0, bisect.bisect_right(firsts, _js_order(term)) - 1), []).append(term)
+        for index in sorted(sizes, key=lambda i: (-sizes[i], i)):
+            if left <= budget:
+                break
+            touched[index] = groups[index]
+            left -= sizes[index]
+        added = {term: (r_post.pop(term), r_pos.pop(term)) for terms in touched.values() for term in terms}
         shard_data: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
         for index in touched:
             fid = layout[index][1]
@@ -684,7 +686,8 @@ class _Export:
             for shard_terms, piece_fid in pieces:
                 self.write_shard(piece_fid, shard_terms, post, pos)
                 new_layout.append((shard_terms[0], piece_fid))
-        return self.finish(new_layout, sums, avgs, last, next_fid, len(new_docs), len(last), incremental=True)
+        return self.finish(new_layout, sums, avgs, last, next_fid, len(new_docs), len(last), incremental=True,
+                           recent={"post": r_post, "pos": r_pos})
 
 
 def export_search_index(docs: Iterable[SearchDocument], writer: OutputWriter, *, prefix: str = "search/",

@@ -10,6 +10,7 @@ as data: the same terms with the same postings and positions.
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -36,13 +37,14 @@ Archive = tuple[Database, Repository, dict[str, int]]
 @pytest.fixture(params=["main", "recent"])
 def bulk(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Archive]:
     """The test archive plus 60 older stories; with "recent", appended documents go to the search
-    index's recent segment (merged into the main shards every 3 documents) as in a large archive."""
+    index's recent segment (with a small budget: parts of it are folded into the main shards at
+    every build) as in a large archive."""
     import search.export
 
     monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 400)  # many shards, so some are kept
     if request.param == "recent":
         monkeypatch.setattr(search.export, "RECENT_MIN_DOCS", 0)
-        monkeypatch.setattr(search.export, "RECENT_DOCS", 3)
+        monkeypatch.setattr(search.export, "RECENT_BYTES", 300)
     db, repo, ids = make_archive(tmp_path / "archive.sqlite")
     add_bulk(repo, 60)
     yield db, repo, ids
@@ -116,19 +118,26 @@ def test_articles_added_one_by_one(bulk, tmp_path: Path) -> None:
     check(db, tmp_path, lambda: newer(repo, next(counter)), rounds=4)
 
 
-def test_recent_segment_is_used_then_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_recent_segment_takes_new_documents_and_is_folded_a_few_shards_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import search.export
 
     monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 400)
     monkeypatch.setattr(search.export, "RECENT_MIN_DOCS", 50)
-    monkeypatch.setattr(search.export, "RECENT_DOCS", 3)
+    monkeypatch.setattr(search.export, "RECENT_BYTES", 10**6)
     db, repo, _ids = make_archive(tmp_path / "archive.sqlite")
     add_bulk(repo, 60)
     site = tmp_path / "public"
     build_site(db, site)
-    main_shards = {rel: data for rel, data in site_files(site).items() if rel.startswith(("search/t/", "search/p/"))}
-    seen = []
-    for n in range(1, 5):  # like the bulk stories, so that the average field lengths stay put
+
+    def main_shards() -> dict[str, bytes]:
+        return {rel: data for rel, data in site_files(site).items() if rel.startswith(("search/t/", "search/p/"))}
+
+    rewritten = []
+    for n in range(1, 6):  # like the bulk stories, so that the average field lengths stay put
+        if n == 3:  # from now on, the segment is over its budget
+            monkeypatch.setattr(search.export, "RECENT_BYTES", 250)
+        before = main_shards()
         add_story(repo, "harbor-times", f"{STORIES[0][1]} ({100 + n})",
                   f"{STORIES[0][5]}\nStory number {100 + n} of the bulk set.",
                   url=f"https://harbor-times.example/bulk/{100 + n}.html", authors=["Ana Lima"],
@@ -138,14 +147,15 @@ def test_recent_segment_is_used_then_merged(tmp_path: Path, monkeypatch: pytest.
         assert report.search is not None and report.search.incremental and report.search.analyzed == 1
         meta = read_payload((site / "search/meta.js").read_text("utf-8"))
         recent_files = sorted(p.relative_to(site).as_posix() for p in (site / "search").glob("r/*/*.js"))
-        seen.append((bool(meta.get("recent")), bool(recent_files)))
-        now = {rel: data for rel, data in site_files(site).items() if rel.startswith(("search/t/", "search/p/"))}
-        if n <= 3:  # in the recent segment: the main shards are not touched
-            assert now == main_shards
-            assert len(recent_files) == 2 * len(meta["recent"]["files"])
-        else:  # the fourth does not fit: everything is merged into the main shards
-            assert now != main_shards
-    assert seen == [(True, True)] * 3 + [(False, False)]
+        assert meta.get("recent") and len(recent_files) == 2 * len(meta["recent"]["files"])
+        after = main_shards()
+        rewritten.append(len({rel for rel in after if before.get(rel) != after[rel]}))
+        assert rewritten[-1] < len(after)  # never all the main shards at once
+    assert rewritten[:2] == [0, 0]  # within the budget: the main shards are not touched
+    assert all(rewritten[2:]), rewritten  # over it: some are folded at every build
+    state = marshal.loads((site / ".newsarchive-cache/search-state.marshal").read_bytes())
+    recent = state["recent"]
+    assert sum(len(t) + len(recent["post"][t]) + len(recent["pos"][t]) for t in recent["post"]) <= 250
     fresh = tmp_path / "fresh"
     build_site(db, fresh)
     assert_same_site(site, fresh)
@@ -258,11 +268,12 @@ def test_browser_search_reads_the_recent_segment(tmp_path: Path, monkeypatch: py
     executable = chromium_path()
     monkeypatch.setattr(search.export, "SHARD_TARGET_BYTES", 400)
     monkeypatch.setattr(search.export, "RECENT_MIN_DOCS", 0)
-    monkeypatch.setattr(search.export, "RECENT_DOCS", 5)
+    monkeypatch.setattr(search.export, "RECENT_BYTES", 250)  # some terms folded into main shards, some not
     db, repo, _ids = make_archive(tmp_path / "archive.sqlite")
     add_bulk(repo, 60)
     site = tmp_path / "public"
     build_site(db, site)
+    shards_before = {rel: data for rel, data in site_files(site).items() if rel.startswith("search/t/")}
     for n in (1, 2):
         add_story(repo, "harbor-times", f"{STORIES[0][1]} ({100 + n})",
                   f"{STORIES[0][5]}\nStory number {100 + n}: quokkas queued near the harbor.",
@@ -271,6 +282,8 @@ def test_browser_search_reads_the_recent_segment(tmp_path: Path, monkeypatch: py
                   description="Volcano news from harbor-times.")
         build_site(db, site)
     assert read_payload((site / "search/meta.js").read_text("utf-8")).get("recent")
+    shards_after = {rel: data for rel, data in site_files(site).items() if rel.startswith("search/t/")}
+    assert shards_after != shards_before  # some postings of the new documents were folded into main shards
     fresh = tmp_path / "fresh"
     build_site(db, fresh)
     assert not read_payload((fresh / "search/meta.js").read_text("utf-8")).get("recent")
@@ -314,7 +327,6 @@ def test_manifest_of_an_earlier_version_is_taken_over(bulk, tmp_path: Path) -> N
     """Sites built before the manifest became marshal data (.newsarchive-build.json): the next build
     rewrites no unchanged file, removes the files that are no longer made, and drops the old manifest."""
     import json
-    import marshal
 
     from publish.writer import LEGACY_MANIFEST_NAME
 
