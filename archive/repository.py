@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from archive import dedup
 from archive.db import Database, retrying
@@ -25,6 +25,7 @@ ARTICLE_JSON_KEYS = ("id", "url", "canonical_url", "source", "title", "authors",
                      "language", "tags", "description", "text", "word_count", "fetched_at")
 REVISION_JSON_KEYS = ("fetched_at", "title", "word_count")
 T = TypeVar("T")
+_NO_BODY = (defer(Article.text), defer(Article.html))
 
 
 def content_hash(title: str, text: str) -> str:
@@ -227,7 +228,9 @@ class Repository:
             # FOR UPDATE (PostgreSQL): a concurrent writer of the same article waits, then sees
             # this transaction's text, so the same change is never stored twice. One statement
             # finds the article by its canonical URL (preferred) or by one of the aliases.
-            found = list(s.scalars(select(Article).where(or_(
+            # The text and HTML columns are not read: a revisit of an unchanged page compares
+            # hashes only, and a changed page overwrites them.
+            found = list(s.scalars(select(Article).options(*_NO_BODY).where(or_(
                 Article.canonical_url == canonical,
                 Article.id.in_(select(Alias.article_id).where(Alias.url.in_(aliases)))))
                 .order_by(Article.id).with_for_update()))
@@ -239,7 +242,7 @@ class Repository:
             if article is None and ex.word_count >= dedup.MIN_EXACT_WORDS:
                 # The same text under another URL of this source (slug change, print/section
                 # variant): one article, and this URL becomes an alias of it.
-                article = s.scalar(select(Article).where(
+                article = s.scalar(select(Article).options(*_NO_BODY).where(
                     Article.source_id == source_id, Article.content_hash == digest)
                     .order_by(Article.id).limit(1).with_for_update())
                 if article is not None and article.canonical_url != canonical:
@@ -256,6 +259,8 @@ class Repository:
                 self._apply(article, fetched_url, ex, pointer, fetched_at, digest)
                 article.version = 1 if outcome == "new" else article.version + 1
                 article.needs_index = True
+                if keys is not None and keys.matches(ex.text):
+                    article.text_hash = keys.text_hash  # in the INSERT, not a later UPDATE
             article.last_seen = fetched_at
             if outcome != "duplicate":  # validators belong to the URL that was fetched
                 article.etag, article.last_modified_header = etag[:255], last_modified[:64]
