@@ -201,6 +201,22 @@ def test_article_updated_with_a_revision(bulk, tmp_path: Path) -> None:
     assert any(f"articles/{ids[title]}-" in loc and loc.endswith("/revisions/2/index.html") for loc in locs)
 
 
+def test_articles_added_then_one_deleted(bulk, tmp_path: Path) -> None:
+    """A re-export after appends: the recent segment (if any) is folded back into the full index."""
+    db, repo, ids = bulk
+    steps = iter([lambda: newer(repo, 1), lambda: newer(repo, 2), lambda: delete_article(db, ids[STORIES[2][1]])])
+    check(db, tmp_path, lambda: next(steps)(), rounds=3)
+    meta = read_payload((tmp_path / "public/search/meta.js").read_text("utf-8"))
+    assert "recent" not in meta and not list((tmp_path / "public/search").glob("r/*/*.js"))
+
+
+def delete_article(db: Database, victim: int) -> None:
+    with db.session() as s:
+        s.execute(delete(Revision).where(Revision.article_id == victim))
+        s.execute(delete(Alias).where(Alias.article_id == victim))
+        s.execute(delete(Article).where(Article.id == victim))
+
+
 def test_article_deleted(bulk, tmp_path: Path) -> None:
     db, _repo, ids = bulk
     victim = ids[STORIES[2][1]]
