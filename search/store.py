@@ -15,7 +15,7 @@ import contextlib
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import filelock
@@ -151,12 +151,14 @@ class IndexStore:
             lock.release()
 
     def writer(self, ix: FileIndex, *, timeout: float = 10.0, notices: list[str] | None = None,
-               **kwargs: object) -> SegmentWriter:
-        """Whoosh's writer, waiting `timeout` s for its lock; recovers a lock whose recorded owner
-        is dead (it can outlive its owner in a forked child, or on a network file system)."""
+               factory: Callable[..., SegmentWriter] | None = None, **kwargs: object) -> SegmentWriter:
+        """Whoosh's writer (or `factory(ix, ...)`), waiting `timeout` s for its lock; recovers a
+        lock whose recorded owner is dead (it can outlive its owner in a forked child, or on a
+        network file system)."""
         path = Path(ix.storage.folder)
+        make = (lambda **kw: factory(ix, **kw)) if factory is not None else ix.writer
         try:
-            writer = ix.writer(timeout=timeout, **kwargs)
+            writer = make(timeout=timeout, **kwargs)
         except LockError:
             owner = self._writer_pid(path)
             if owner is not None and not _pid_alive(owner) and owner != os.getpid():
@@ -165,7 +167,7 @@ class IndexStore:
                 if notices is not None:
                     notices.append(f"recovered a stale index lock left by process {owner}, "
                                    "which is no longer running")
-                writer = ix.writer(timeout=timeout, **kwargs)
+                writer = make(timeout=timeout, **kwargs)
             else:
                 who = f"process {owner}" if owner else "another process"
                 raise IndexLockedError(

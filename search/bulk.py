@@ -1,0 +1,383 @@
+"""A faster Whoosh writer for full rebuilds: the same index, written without Whoosh's posting pool.
+
+Whoosh's `SegmentWriter` sends every posting (one per distinct word per document per field)
+through a pickled external sort, looks every document's field length up again while writing,
+and analyses text with a chain of token generators. A profile of a rebuild (benchmarks/search.py,
+~320 postings per article) put ~60% of the time there. `BulkWriter` keeps the per-document part
+of `SegmentWriter` as it is (stored fields, columns, field lengths) and replaces the postings
+part:
+
+- text fields whose analyzer is the usual regex tokenizer -> lowercase -> stop words -> stemmer
+  chain (`StemmingAnalyzer`, `LanguageAnalyzer`, lowercase-only) are analysed by one loop that
+  produces the same terms and positions (`FastAnalyzer`; tests/test_search_bulk.py compares both
+  over the evaluation corpus);
+- postings stay in memory, per field and term, as compact arrays (document numbers arrive in
+  order, so each list is already sorted; only the terms are sorted, once);
+- blocks of 128 postings are handed to Whoosh's own `W3PostingsWriter`, so the files are Whoosh's
+  format and every reader and query works unchanged.
+
+Memory: about 12 bytes per posting (~400 MB for 100,000 articles of this size). Past
+`max_postings`, the postings written so far become a segment of their own and a new one is
+started, so memory stays bounded for any archive size; a rebuild of up to ~100,000 articles
+gives one segment. Only used for a rebuild into an empty index (`SearchIndex.rebuild_from`).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from pickle import dumps
+from typing import Any
+
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.formats import Positions
+from whoosh.system import pack_uint
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+BLOCK = 128  # postings per block: W3Codec's default blocklimit
+#: Default segment size, in postings: ~12 bytes each in memory.
+MAX_POSTINGS = 40_000_000
+_ONE = pack_uint(1)
+
+
+class FastAnalyzer:
+    """Terms and positions of a text, as `analyzer` with `positions=True` would give them, for
+    analyzers made of RegexTokenizer | LowercaseFilter [| StopFilter] [| StemFilter]."""
+
+    def __init__(self, tokenizer: RegexTokenizer, stop: StopFilter | None, stem: StemFilter | None) -> None:
+        pattern = tokenizer.expression
+        self.finditer = pattern.finditer
+        flat = _without_groups(pattern)
+        self.findall = flat.findall if flat is not None else None
+        self.stops = stop.stops if stop else frozenset()
+        self.minsize = stop.min if stop else 0
+        self.maxsize = stop.max if stop else None
+        self.renumber = bool(stop and stop.renumber)
+        self.stemfn = stem.stemfn if stem else None
+        if stem and stem.lang:
+            from whoosh.lang import stemmer_for_language
+            self.stemfn = stemmer_for_language(stem.lang)
+        self.ignore = stem.ignore if stem else frozenset()
+        self.cache: dict[str, str] = {}
+
+    @classmethod
+    def for_analyzer(cls, analyzer: Any) -> FastAnalyzer | None:
+        """A FastAnalyzer equivalent to `analyzer`, or None when it is of another shape."""
+        items = list(analyzer.items) if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
+        if not items or type(items[0]) is not RegexTokenizer or items[0].gaps:
+            return None
+        rest = items[1:]
+        if not rest or type(rest[0]) is not LowercaseFilter:
+            return None
+        rest = rest[1:]
+        stop = stem = None
+        if rest and type(rest[0]) is StopFilter:
+            stop, rest = rest[0], rest[1:]
+        if rest and type(rest[0]) is StemFilter:
+            stem, rest = rest[0], rest[1:]
+        if rest:
+            return None
+        return cls(items[0], stop, stem)
+
+    def words(self, text: str) -> list[str]:
+        if self.findall is not None:
+            return self.findall(text)
+        return [m.group(0) for m in self.finditer(text)]
+
+    def positions(self, text: str) -> dict[str, list[int]]:
+        """{term: [positions]} in order of first occurrence."""
+        out: dict[str, list[int]] = {}
+        stops, minsize, maxsize = self.stops, self.minsize, self.maxsize
+        stemfn, ignore, cache = self.stemfn, self.ignore, self.cache
+        renumber = self.renumber
+        pos = -1
+        for i, word in enumerate(self.words(text)):
+            word = word.lower()
+            n = len(word)
+            if n < minsize or (maxsize is not None and n > maxsize) or word in stops:
+                continue
+            # StopFilter(renumber=True): the first kept token keeps its place, the next count on
+            pos = (i if pos < 0 else pos + 1) if renumber else i
+            if stemfn is not None:
+                term = cache.get(word)
+                if term is None:
+                    term = cache[word] = word if word in ignore else stemfn(word)
+            else:
+                term = word
+            poses = out.get(term)
+            if poses is None:
+                out[term] = [pos]
+            else:
+                poses.append(pos)
+        return out
+
+
+def _without_groups(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`pattern` with its groups made non-capturing (so `findall` returns whole matches, which
+    is much faster than `finditer`), or None when that cannot be done safely."""
+    text = pattern.pattern
+    if pattern.groups == 0:
+        return pattern
+    # only plain groups outside character classes: "(...)" -> "(?:...)"
+    if not isinstance(text, str) or "(?" in text or "\\(" in text or re.search(r"\[[^\]]*\(", text):
+        return None
+    flat = re.compile(text.replace("(", "(?:"), pattern.flags)
+    return flat if flat.groups == 0 else None
+
+
+class _PositionsPostings:
+    """One field's postings for a Positions-format field with a FastAnalyzer."""
+
+    __slots__ = ("analyzer", "boost", "terms")
+
+    def __init__(self, analyzer: FastAnalyzer, boost: float) -> None:
+        self.analyzer = analyzer
+        self.boost = boost
+        # term -> (docnums, frequencies, position deltas of every posting, concatenated)
+        self.terms: dict[str, tuple[array, array, array]] = {}
+
+
+class BulkWriter(SegmentWriter):
+    """`SegmentWriter` for writing many documents into an empty index at once (see the module
+    docstring). Documents must not carry per-field boosts (`_boost`, `_field_boost` keys)."""
+
+    def __init__(self, ix: Any, *, max_postings: int = MAX_POSTINGS, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        if self.segments:
+            raise ValueError("BulkWriter writes into an empty index only")
+        self.max_postings = max_postings
+        self._done_segments: list[Any] = []
+        self._reset_postings()
+
+    # -- collecting ------------------------------------------------------------------------
+    def _reset_postings(self) -> None:
+        self._fast: dict[str, _PositionsPostings] = {}
+        self._generic: dict[str, dict[bytes, tuple[array, list, list]]] = {}
+        self._spell: dict[str, dict[bytes, int]] = {}
+        self._lengths: dict[str, array] = {}
+        self._npostings = 0
+        self._segdocs = 0  # documents in the current segment
+
+    def _fast_field(self, fieldname: str, field: Any) -> _PositionsPostings | None:
+        postings = self._fast.get(fieldname)
+        if postings is None and fieldname not in self._generic:
+            analyzer = None
+            if type(field.format) is Positions and field.scorable and field.analyzer is not None:
+                analyzer = FastAnalyzer.for_analyzer(field.analyzer)
+            if analyzer is None:
+                self._generic[fieldname] = {}
+                return None
+            postings = self._fast[fieldname] = _PositionsPostings(analyzer, field.format.field_boost)
+        return postings
+
+    def add_document(self, **fields: Any) -> None:
+        self._check_state()
+        if any(name.startswith("_") for name in fields):
+            raise ValueError("BulkWriter does not take per-document boosts or custom stored values")
+        if self._npostings >= self.max_postings:
+            self._cut_segment()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self._segdocs
+        fieldnames = sorted(fields)
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    length = self._index_field(fieldname, field, value, docnum)
+                if field.separate_spelling():
+                    spell = self._spell.setdefault(field.spelling_fieldname(fieldname), {})
+                    for word in field.spellable_words(value):
+                        key = word.encode("utf-8")
+                        spell[key] = spell.get(key, 0) + 1
+                perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(value))
+        except ValueError:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self._segdocs += 1
+        self.docnum += 1
+
+    def _index_field(self, fieldname: str, field: Any, value: Any, docnum: int) -> int:
+        """Add the field's postings; returns its length (sum of frequencies) if scorable."""
+        fast = self._fast_field(fieldname, field)
+        if fast is not None and not isinstance(value, str):
+            raise ValueError(f"BulkWriter indexes text fields from strings only ({fieldname!r})")
+        length = 0
+        if fast is not None:
+            terms = fast.terms
+            for term, poses in fast.analyzer.positions(value).items():
+                entry = terms.get(term)
+                if entry is None:
+                    entry = terms[term] = (array("I"), array("I"), array("I"))
+                docs, freqs, deltas = entry
+                docs.append(docnum)
+                n = len(poses)
+                freqs.append(n)
+                if n == 1:
+                    deltas.append(poses[0])
+                else:
+                    base = 0
+                    for p in poses:
+                        deltas.append(p - base)
+                        base = p
+                length += n
+                self._npostings += 1
+        else:
+            generic = self._generic.setdefault(fieldname, {})
+            scorable = field.scorable
+            for tbytes, freq, weight, vbytes in field.index(value):
+                entry = generic.get(tbytes)
+                if entry is None:
+                    entry = generic[tbytes] = (array("I"), [], [])
+                entry[0].append(docnum)
+                entry[1].append(weight)
+                entry[2].append(vbytes)
+                if scorable:
+                    length += freq
+                self._npostings += 1
+        if length:
+            lengths = self._lengths.get(fieldname)
+            if lengths is None:
+                lengths = self._lengths[fieldname] = array("I")
+            if len(lengths) < docnum:
+                lengths.extend([0] * (docnum - len(lengths)))
+            lengths.append(length)
+        return length
+
+    # -- writing ---------------------------------------------------------------------------
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        fw = self.fieldwriter
+        schema = self.schema
+        names = sorted(set(self._fast) | set(self._generic) | set(self._spell))
+        quantized = [byte_to_length(length_to_byte(n)) for n in range(1024)]
+        for fieldname in names:
+            fieldobj = schema[fieldname]
+            lengths = self._lengths.get(fieldname, array("I"))
+            if fieldname in self._fast:
+                postings = self._fast.pop(fieldname)
+                if not postings.terms:
+                    continue
+                fw.start_field(fieldname, fieldobj)
+                self._write_positions(fw, postings, lengths, quantized)
+            elif fieldname in self._generic:
+                terms = self._generic.pop(fieldname)
+                if not terms:
+                    continue
+                fw.start_field(fieldname, fieldobj)
+                for tbytes in sorted(terms):
+                    docs, weights, values = terms[tbytes]
+                    fw.start_term(tbytes)
+                    self._write_blocks(fw._postwriter, docs, weights, values, lengths, quantized)
+                    fw.finish_term()
+            else:
+                words = self._spell.pop(fieldname)
+                if not words:
+                    continue
+                fw.start_field(fieldname, fieldobj)
+                for tbytes in sorted(words):
+                    # As SegmentWriter does: one posting (document 0, weight 1) per document that
+                    # has the word, so the term's frequency is its document count.
+                    count = words[tbytes]
+                    fw.start_term(tbytes)
+                    self._write_blocks(fw._postwriter, array("I", [0] * count), [1.0] * count,
+                                       [_ONE] * count, array("I"), quantized)
+                    fw.finish_term()
+            fw.finish_field()
+        fw.close()
+
+    def _write_positions(self, fw: Any, postings: _PositionsPostings, lengths: array,
+                         quantized: list[int]) -> None:
+        boost = postings.boost
+        singles: dict[int, bytes] = {}  # delta -> value of a one-position posting (most of them)
+        terms = postings.terms
+        for term in sorted(terms):
+            docs, freqs, deltas = terms.pop(term)
+            values = []
+            weights = []
+            i = 0
+            for n in freqs:
+                if n == 1:
+                    d = deltas[i]
+                    v = singles.get(d)
+                    if v is None:
+                        v = singles[d] = _ONE + dumps([d], 2)
+                    values.append(v)
+                else:
+                    values.append(pack_uint(n) + dumps(deltas[i:i + n].tolist(), 2))
+                weights.append(n * boost)
+                i += n
+            fw.start_term(term.encode("utf-8"))
+            self._write_blocks(fw._postwriter, docs, weights, values, lengths, quantized)
+            fw.finish_term()
+
+    @staticmethod
+    def _write_blocks(pw: Any, docs: array, weights: list, values: list, lengths: array,
+                      quantized: list[int]) -> None:
+        """What W3PostingsWriter.add_posting would have buffered, a block of 128 at a time; the
+        last block is left for finish_postings, as add_posting leaves it."""
+        total = len(docs)
+        nlengths = len(lengths)
+        for start in range(0, total, BLOCK):
+            end = min(start + BLOCK, total)
+            if start:
+                pw._write_block()
+            ids = docs[start:end]
+            block_weights = weights[start:end]
+            pw._ids = ids
+            pw._weights = array("f", block_weights)
+            pw._values = [v for v in values[start:end] if v]
+            pw._maxweight = max(0, max(block_weights))
+            minlength, maxlength = None, 0
+            if nlengths:
+                for d in ids:
+                    raw = lengths[d] if d < nlengths else 0
+                    if raw:
+                        q = quantized[raw] if raw < 1024 else byte_to_length(length_to_byte(raw))
+                        if minlength is None or q < minlength:
+                            minlength = q
+                        if q > maxlength:
+                            maxlength = q
+            pw._minlength, pw._maxlength = minlength, maxlength
+
+    def _cut_segment(self) -> None:
+        """Write what was collected as a finished segment and start a new one."""
+        self._flush_segment()
+        self._assemble_segment()
+        segment = self.get_segment()
+        segment.set_doc_count(self._segdocs)
+        self._done_segments.append(segment)
+        self.newsegment = self.codec.new_segment(self.storage, self.indexname)
+        self.perdocwriter = self.codec.per_document_writer(self.storage, self.newsegment)
+        self.fieldwriter = self.codec.field_writer(self.storage, self.newsegment)
+        self._reset_postings()
+
+    def get_segment(self) -> Any:
+        self.newsegment.set_doc_count(self._segdocs)
+        return self.newsegment
+
+    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
+        self._check_state()
+        try:
+            segments = list(self._done_segments)
+            if self._segdocs or not segments:
+                segments.append(self._finalize_segment())
+            self._commit_toc(segments)
+        finally:
+            self._finish()
+
+
+__all__ = ["BulkWriter", "FastAnalyzer"]
