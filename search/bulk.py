@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
 from pickle import dumps
 from typing import Any
 
@@ -369,15 +370,37 @@ class BulkWriter(SegmentWriter):
         self.newsegment.set_doc_count(self._segdocs)
         return self.newsegment
 
-    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
+    def segments_written(self) -> list[Any]:
+        """Finish the segment being written; every segment this writer wrote (not committed)."""
         self._check_state()
+        segments = list(self._done_segments)
+        if self._segdocs or not segments:
+            segments.append(self._finalize_segment())
+        self._done_segments = segments
+        self._segdocs = 0
+        return segments
+
+    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None, *,
+               more_segments: Sequence[Any] = ()) -> None:
+        """Make this writer's segments, and `more_segments` (written by other BulkWriters into
+        the same index, see search/rebuild.py), the index's content."""
         try:
-            segments = list(self._done_segments)
-            if self._segdocs or not segments:
-                segments.append(self._finalize_segment())
+            segments = self.segments_written() + list(more_segments)
             self._commit_toc(segments)
         finally:
             self._finish()
+
+    def close_uncommitted(self) -> None:
+        """Release this writer after `segments_written()` when another writer commits its
+        segments. The temporary folder is shared by the writers of one index: the committing
+        writer removes it."""
+        self._tempstorage = None
+        self.is_closed = True
+
+    def _finish(self) -> None:
+        if self._tempstorage is not None:
+            super()._finish()
+        self.is_closed = True
 
 
 __all__ = ["BulkWriter", "FastAnalyzer"]

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 from whoosh import query, sorting
 from whoosh.classify import Bo1Model
 from whoosh.index import FileIndex
@@ -28,6 +27,7 @@ from search.bulk import BulkWriter
 from search.documents import article_document, decompress
 from search.filters import PublishedBetween, fold_date_ranges, to_long
 from search.query import QueryLanguage
+from search.rebuild import rebuild, rebuild_processes
 from search.snippets import best_fragment
 from search.store import IndexStore
 
@@ -412,29 +412,22 @@ class SearchIndex:
         return deleted
 
     def _rebuild(self, repo: Repository, report: SyncReport, progress: bool) -> None:
-        versions: dict[int, int] = {}
+        """Every article into a new generation (in parallel processes past a few thousand
+        articles, search/rebuild.py), then make it the live index (atomically)."""
         with repo.db.session() as s:
-            sources = dict(s.execute(select(Source.id, Source.name)).all())
-            total = s.scalar(select(_count())) or 0
-
-        def documents() -> Iterator[dict[str, Any]]:
-            # Pages of 1,000 by id, each in its own session: memory stays flat however large
-            # the archive (one long session kept every article loaded: 1.3 GB peak at 100k).
-            last = 0
-            while True:
-                with repo.db.session() as s:
-                    page = list(s.scalars(select(Article).options(defer(Article.html))
-                                          .where(Article.id > last).order_by(Article.id).limit(1000)))
-                    if not page:
-                        return
-                    for article in page:
-                        if article.source_id not in sources:
-                            sources.update(s.execute(select(Source.id, Source.name)).all())
-                        versions[article.id] = article.version
-                        yield article_document(article, sources[article.source_id])
-                    last = page[-1].id
-
-        self.rebuild_from(documents(), total=total, progress=progress, notices=report.notices)
+            ids = list(s.scalars(select(Article.id).order_by(Article.id)))
+        path = self.store.new_generation()
+        ix = self.store.open_path(path)
+        writer = self.store.writer(ix, timeout=self.writer_timeout, notices=report.notices, **REBUILD_WRITER)
+        try:
+            with _progress(progress, len(ids), "rebuilding") as advance:
+                versions = rebuild(repo.db, writer, path, ids, rebuild_processes(len(ids)), advance)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        ix.close()
+        self.store.publish(path)
         report.added = len(versions)
         for chunk in _chunks(list(versions.items()), 5000):
             repo.mark_indexed(dict(chunk))

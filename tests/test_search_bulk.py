@@ -7,6 +7,7 @@ Both writers index the same documents; every term of every field must have the s
 from __future__ import annotations
 
 import random
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -184,3 +185,54 @@ def test_bulk_writer_refuses_a_non_empty_index_and_boosts(tmp_path: Path) -> Non
     with pytest.raises(ValueError, match="boosts"):
         writer.add_document(_boost=2.0, **docs[0])
     writer.cancel()
+
+
+def test_a_rebuild_in_several_processes_gives_the_index_of_one_process(
+        db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from searchutil import keys, make_archive
+
+    from search.index import SearchIndex
+
+    archive = make_archive(db_url)
+    rng = random.Random(2)
+    for i in range(90):
+        archive.store(f"extra-{i}", source=rng.choice(["daily", "herald", "courier"]),
+                      title=" ".join(rng.choice(WORDS).title() for _ in range(4)),
+                      text=" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 300))) + ".",
+                      language="fr" if i % 9 == 0 else "en")
+    indexes = {}
+    for processes in (1, 3):
+        monkeypatch.setenv("NEWSARCHIVE_INDEX_PROCESSES", str(processes))
+        index = SearchIndex(tmp_path / f"index-{processes}")
+        report = index.sync(archive.repo, rebuild=True)
+        assert (report.added, report.total) == (98, 98)
+        indexes[processes] = index
+    one, three = indexes[1], indexes[3]
+    # one segment per process, committed together
+    assert len(three.searcher().reader().leaf_readers()) == 3
+    assert not list((three.store.current_path()).glob("rebuild-*"))  # work files removed
+    for text in ["grain", "storm rescue", '"grain harvest"', "ukraine since:2025-01-01", "source:herald budget",
+                 "title:festival", "lang:fr"]:
+        a, b = one.search(text, limit=20), three.search(text, limit=20)
+        assert [(h.id, round(h.score, 5)) for h in a.hits] == [(h.id, round(h.score, 5)) for h in b.hits], text
+        assert a.total == b.total and a.facets == b.facets, text
+        assert a.total, text
+    assert keys(archive, three.search("geneva").hits) == ["geneva"]
+    assert three.check(archive.repo).ok
+    assert three.sync(archive.repo).added == 0  # every article was marked indexed
+
+
+def test_a_failed_rebuild_process_is_reported_in_one_line(tmp_path: Path) -> None:
+    from search.rebuild import _Part
+
+    (tmp_path / "ix").mkdir()
+    part = _Part(1, f"sqlite:///{tmp_path}/missing/nothing.sqlite", tmp_path / "ix", "MAIN", 0, 10)
+    try:
+        deadline = time.monotonic() + 60
+        with pytest.raises(RuntimeError, match=r"a rebuild process failed \(exit 1\): \S"):
+            while not part.check():
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+    finally:
+        part.stop()
+        part.close()
