@@ -85,9 +85,10 @@ def article_documents(db: Database, low: int, high: int, versions: dict[int, int
 
 
 def index_range(db_url: str, index_dir: str, indexname: str, low: int, high: int,
-                progress: Path | None = None) -> tuple[list[Any], dict[int, int]]:
+                progress: Path | None = None, parent: int | None = None) -> tuple[list[Any], dict[int, int]]:
     """Write the articles of (low, high] as segments of the index at `index_dir`; returns the
-    segments (not committed) and the indexed versions. Writes its count to `progress` now and then."""
+    segments (not committed) and the indexed versions. Writes its count to `progress` now and
+    then, and stops when process `parent` is gone (a killed rebuild leaves no busy orphans)."""
     from whoosh.filedb.filestore import FileStorage
 
     db = Database(db_url, migrate=False)
@@ -98,8 +99,11 @@ def index_range(db_url: str, index_dir: str, indexname: str, low: int, high: int
         try:
             for count, doc in enumerate(article_documents(db, low, high, versions), 1):
                 writer.add_document(**doc)
-                if progress is not None and count % 200 == 0:
-                    progress.write_text(str(count))
+                if count % 200 == 0:
+                    if parent is not None and os.getppid() != parent:
+                        raise SystemExit(f"the rebuild (process {parent}) is gone; stopping")
+                    if progress is not None:
+                        progress.write_text(str(count))
             segments = writer.segments_written()
         finally:
             writer.close_uncommitted()
@@ -123,7 +127,7 @@ class _Part:
         self.process = subprocess.Popen([sys.executable, "-m", "search.rebuild"], stdin=subprocess.PIPE,
                                         stdout=subprocess.DEVNULL, stderr=self.stderr, env=env)
         job = dict(db_url=db_url, index_dir=str(index_dir), indexname=indexname, low=low, high=high,
-                   progress=str(self.progress), result=str(self.result))
+                   progress=str(self.progress), result=str(self.result), parent=os.getpid())
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(job).encode())
         self.process.stdin.close()
@@ -217,7 +221,7 @@ def _main() -> None:
     """`python -m search.rebuild`: one rebuild process; the job arrives as JSON on stdin."""
     job = json.loads(sys.stdin.read())
     outcome = index_range(job["db_url"], job["index_dir"], job["indexname"], job["low"], job["high"],
-                          Path(job["progress"]))
+                          Path(job["progress"]), job["parent"])
     partial = Path(job["result"] + ".part")
     with partial.open("wb") as f:
         pickle.dump(outcome, f, protocol=pickle.HIGHEST_PROTOCOL)
