@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from whoosh import query, sorting
+from whoosh import collectors, query, sorting
 from whoosh.classify import Bo1Model
 from whoosh.index import FileIndex
 from whoosh.searching import Searcher
@@ -142,7 +142,10 @@ class SearchIndex:
             if q is query.NullQuery:
                 return SearchResults([], 0, page, 0, {n: [] for n in FACETS} if facets else {},
                                      None, parsed.notices)
-            results = searcher.search(q, limit=page * limit, **kwargs)
+            collector = searcher.collector(limit=page * limit, **kwargs)
+            _count_every_match(collector)
+            searcher.search_with_collector(q, collector)
+            results = collector.results()
             total = len(results)  # exact; with collapse, collapsed copies are not counted
             pages = max(1, math.ceil(total / limit)) if total else 0
             body_terms = self._positive_terms(q, searcher)
@@ -499,6 +502,16 @@ def _as_text(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8")
     return "" if value is None else str(value)
+
+
+def _count_every_match(collector: Any) -> None:
+    """Stop Whoosh's collector from dropping the rest of a posting list once it cannot reach
+    the top N ("replace" with a minimum score): those documents were then missing from the total
+    and the facet counts (an AND of two words at 20,000 articles: 706 instead of 717)."""
+    while collector is not None:
+        if isinstance(collector, collectors.ScoredCollector):
+            collector.replace = 0
+        collector = getattr(collector, "child", None)
 
 
 def _count() -> Any:

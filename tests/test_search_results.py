@@ -125,3 +125,29 @@ def test_newest_sort(indexed):
     assert dates == sorted(dates, reverse=True)
     with pytest.raises(Exception, match="unknown sort"):
         index.search("grain", sort="oldest")
+
+
+def test_totals_and_facets_count_every_match_past_the_top_ten(tmp_path):
+    """Once the top 10 is full, Whoosh's collector drops a segment whose best possible score
+    cannot reach it; the total must still count its documents (it did not: articles added by the
+    latest sync, in their own segment, were missing from the count)."""
+    from datetime import UTC, datetime
+
+    top = {f"top-{i}": dict(source="daily", title=f"Grain harvest {i}", text="grain harvest " * (10 + i) + "ends.",
+                            published=datetime(2024, 1, 1, tzinfo=UTC)) for i in range(20)}
+    archive = make_archive(sqlite_url(tmp_path), top)
+    index = SearchIndex(tmp_path / "index")
+    index.sync(archive.repo)
+    for i in range(300):  # long articles that mention each word once, indexed by a later sync
+        archive.store(f"tail-{i}", source="herald" if i % 2 else "courier", title=f"Weather report {i}",
+                      text="Rain again. " * 150 + "The grain was late and the harvest small.",
+                      published=datetime(2023, 1, 1, tzinfo=UTC))
+    index.sync(archive.repo)
+    assert len(index.searcher().reader().leaf_readers()) == 2
+    for text in ["grain harvest", "grain AND harvest", '"grain harvest"', "grain OR harvest", "grain"]:
+        expected = 20 if text == '"grain harvest"' else 320
+        assert index.search(text).total == expected, text
+        assert index.search(text, page=2).total == expected, text
+        faceted = index.search(text, facets=True)
+        assert faceted.total == sum(n for _, n in faceted.facets["source"]) == expected, text
+    index.close()
