@@ -26,6 +26,7 @@ from search.backend import CheckReport, Hit, SearchResults, SyncReport
 from search.bulk import BulkWriter
 from search.documents import article_document, decompress
 from search.filters import PublishedBetween, fold_date_ranges, to_long
+from search.phrase import fast_phrases
 from search.query import QueryLanguage
 from search.rebuild import rebuild, rebuild_processes
 from search.snippets import best_fragment
@@ -124,7 +125,7 @@ class SearchIndex:
             # Filters go inside the query, not `filter=`: matched lazily, never materialized.
             if source and q is not query.NullQuery:
                 q = query.And([q, query.Term("source", source.strip().lower())])
-            q = fold_date_ranges(q)
+            q = fast_phrases(fold_date_ranges(q))
             if (since or until) and q is not query.NullQuery:
                 start = to_long(datetime.combine(since, dtime.min)) if since else None
                 end = to_long(datetime.combine(until, dtime.max)) if until else None
