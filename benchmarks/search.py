@@ -18,6 +18,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -293,11 +294,19 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="corpus sizes (default 10000)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the archive and indexes in WORKDIR/N "
+                        "(for profiling) instead of a temporary folder")
     args = parser.parse_args()
     results = []
     for n in args.n or [10_000]:
-        with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
-            result = run(n, Path(tmp))
+        if args.keep:
+            kept = (args.workdir or Path(tempfile.gettempdir())) / f"search-bench-{n}"
+            shutil.rmtree(kept, ignore_errors=True)
+            kept.mkdir(parents=True)
+            result = run(n, kept)
+        else:
+            with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+                result = run(n, Path(tmp))
         results.append(result)
         print(f"whoosh {result['whoosh_version']} on Python {result['python']}, {os.cpu_count()} CPUs")
         print(report(n, result["whoosh"], result["fts5"]), flush=True)
