@@ -274,6 +274,28 @@ def pagefind_index(site: Path, ref_venv: Path) -> float | None:
     return time.perf_counter() - t0
 
 
+def report_queries(db: Database, site: Path, ref_venv: Path, *, index_pagefind: bool) -> None:
+    """Bytes and time to the first result of three cold queries, ours and (when indexed) Pagefind's."""
+    queries = pick_queries(db)
+    ours = query_bytes(site, queries, pagefind=False)
+    if index_pagefind:
+        pf_seconds = pagefind_index(site, ref_venv)
+    else:
+        pf_seconds = 0.0 if (site / "pagefind").is_dir() else None
+    theirs = query_bytes(site, queries, pagefind=True) if pf_seconds is not None else []
+    if index_pagefind and pf_seconds is not None:
+        print(f"pagefind indexing: {pf_seconds:8.2f} s")
+    for i, row in enumerate(ours):
+        line = (f"query {row['query']!r:32} newsarchive: {row['results']:5} hits  index {row['index_bytes'] / 1e3:7.1f} kB"
+                f"  total {row['total_bytes'] / 1e3:7.1f} kB  {row['requests']:3} requests  {row['seconds']:.2f} s"
+                f"  first result at {row['first_result_ms']} ms (target <= 300)")
+        if theirs:
+            p = theirs[i]
+            line += (f" | pagefind: {p['results']:5} hits  index {p['index_bytes'] / 1e3:7.1f} kB  "
+                     f"{p['requests']:3} requests  {p['seconds']:.2f} s  ratio {row['index_bytes'] / max(1, p['index_bytes']):.2f}")
+        print(line)
+
+
 def pick_queries(db: Database) -> list[str]:
     """A mid-frequency word, two words, and a phrase taken from one article's text."""
     from sqlalchemy import select
@@ -300,6 +322,8 @@ def main() -> None:
     parser.add_argument("--adds", type=int, default=1, help="after the first one-article rebuild, add K-1 more "
                         "articles one at a time (a rebuild each) and report the median and the slowest (once the "
                         "search index's recent segment is full, each build also folds part of it into main shards)")
+    parser.add_argument("--queries-only", action="store_true", help="only measure the cold queries, on the "
+                        "site already built in WORKDIR/N/public (and Pagefind's index there, if any)")
     parser.add_argument("--ref-venv", type=Path, default=Path(os.environ.get("NEWSARCHIVE_REF_VENV", "/tmp/na/refvenv")))
     args = parser.parse_args()
     work = args.workdir / str(args.n)
@@ -309,6 +333,10 @@ def main() -> None:
     db = make_archive(work / "archive.sqlite", args.n)
     print(f"archive of {args.n} articles ready ({time.perf_counter() - t0:.1f} s)")
     site = work / "public"
+    if args.queries_only:
+        report_queries(db, site, args.ref_venv, index_pagefind=False)
+        db.close()
+        return
     # The machine may be shared: with --rounds R, our full build and Pelican's alternate R times
     # and the best time of each is kept (so a burst of load hits both alike, or neither).
     fulls, pelicans = [], []
@@ -359,21 +387,7 @@ def main() -> None:
               f"{pel['files']} files  {pel['bytes'] / 1e6:.1f} MB{best}")
         print(f"ratio pages/s newsarchive/pelican: {(html / full.seconds) / rate:.2f} (target >= 3)")
     if args.queries:
-        queries = pick_queries(db)
-        ours = query_bytes(site, queries, pagefind=False)
-        pf_seconds = pagefind_index(site, args.ref_venv)
-        theirs = query_bytes(site, queries, pagefind=True) if pf_seconds is not None else []
-        if pf_seconds is not None:
-            print(f"pagefind indexing: {pf_seconds:8.2f} s")
-        for i, row in enumerate(ours):
-            line = (f"query {row['query']!r:32} newsarchive: {row['results']:5} hits  index {row['index_bytes'] / 1e3:7.1f} kB"
-                    f"  total {row['total_bytes'] / 1e3:7.1f} kB  {row['requests']:3} requests  {row['seconds']:.2f} s"
-                    f"  first result at {row['first_result_ms']} ms (target <= 300)")
-            if theirs:
-                p = theirs[i]
-                line += (f" | pagefind: {p['results']:5} hits  index {p['index_bytes'] / 1e3:7.1f} kB  "
-                         f"{p['requests']:3} requests  {p['seconds']:.2f} s  ratio {row['index_bytes'] / max(1, p['index_bytes']):.2f}")
-            print(line)
+        report_queries(db, site, args.ref_venv, index_pagefind=True)
     db.close()
 
 
