@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -375,10 +375,16 @@ class Repository:
 
     def mark_indexed(self, versions: dict[int, int]) -> None:
         """Clear the change marker of articles still at the version that was indexed."""
+        if not versions:
+            return
+        table = Article.__table__
+        # One executemany in Core: per-row ORM statements took ~10 kB each while the session lived
+        # (200 MB at 20,000 articles after a rebuild).
+        statement = (table.update().where(table.c.id == bindparam("article_id"),
+                                          table.c.version == bindparam("indexed_version"))
+                     .values(needs_index=False))
         with self.db.session() as s:
-            for article_id, version in versions.items():
-                s.execute(update(Article).where(Article.id == article_id, Article.version == version)
-                          .values(needs_index=False))
+            s.execute(statement, [{"article_id": a, "indexed_version": v} for a, v in versions.items()])
 
     def mark_all_for_index(self) -> None:
         with self.db.session() as s:

@@ -355,7 +355,7 @@ class SearchIndex:
                 self._incremental(repo, ix, report, progress)
                 self._delete_orphans(repo, report)
             self.store.remove_old_generations()
-        report.total = self.doc_count()
+        report.total = self._index().doc_count()  # from the table of contents: no reader opened
         report.seconds = time.perf_counter() - started
         return report
 

@@ -24,12 +24,15 @@ from whoosh.index import FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
 from newsarchive.errors import UserError
+from search import mmapfiles
 from search.schema import build_schema
 
 CURRENT = "CURRENT"
 WRITER_PID = "WRITER"
 GEN_PREFIX = "gen-"
 
+
+mmapfiles.install()  # index files are read in place, not copied into memory
 
 class IndexLockedError(UserError):
     """Another process is writing the index."""

@@ -236,3 +236,34 @@ def test_a_failed_rebuild_process_is_reported_in_one_line(tmp_path: Path) -> Non
     finally:
         part.stop()
         part.close()
+
+
+def test_index_files_are_read_in_place_not_copied(tmp_path: Path) -> None:
+    """search/mmapfiles.py: Whoosh's BufferFile read a copy of every file (BytesIO(memoryview));
+    it now reads the mapped view, with the same results as BytesIO."""
+    import io
+    import pickle
+
+    from whoosh.filedb.structfile import BufferFile
+
+    import search.store  # noqa: F401  (installs the patch, as every index user does)
+    from search.mmapfiles import _ViewFile
+
+    data = pickle.dumps({"a": [1, 2, 3]}) + b"line one\nline two\n" + bytes(range(256))
+    view = memoryview(bytearray(data))
+    mapped = BufferFile(view, name="x")
+    assert isinstance(mapped.file, _ViewFile)
+    ours, theirs = _ViewFile(memoryview(data)), io.BytesIO(data)
+    assert pickle.load(ours) == pickle.load(theirs) == {"a": [1, 2, 3]}
+    for step in (lambda f: f.readline(), lambda f: f.read(3), lambda f: (f.seek(-5, 2), f.read())[1],
+                 lambda f: (f.seek(2), f.tell())[1], lambda f: f.read(), lambda f: f.read(), lambda f: f.tell()):
+        assert step(ours) == step(theirs)
+    buffer = bytearray(4)
+    ours.seek(1)
+    theirs.seek(1)
+    assert (ours.readinto(buffer), bytes(buffer)) == (theirs.readinto(bytearray(4)), data[1:5])
+    # and a real index opened through it searches as before
+    ix = build(tmp_path / "ix", documents(50), bulk=True)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == 50
+        assert searcher.document(id="1")["url"] == "https://example.org/0"
