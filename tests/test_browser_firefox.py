@@ -61,7 +61,10 @@ class Tab:
         found = self.js(f"(() => {{ const a = [...document.querySelectorAll('a')]"
                         f".find(a => a.textContent.trim() === {json.dumps(text)}); if (a) a.click(); return !!a; }})()")
         assert found, f"no link {text!r} on {before}"
-        self.wait(f"location.href !== {json.dumps(before)} && document.readyState === 'complete'")
+        # and the new page's heading is there: under load, Firefox reported 'complete' for a
+        # file:// page whose body was not parsed yet (a CI run saw querySelector('h1') null)
+        self.wait(f"location.href !== {json.dumps(before)} && document.readyState === 'complete' "
+                  "&& document.querySelector('h1') !== null")
 
     def check(self) -> None:
         events = self.browser.events[self.first_event:]

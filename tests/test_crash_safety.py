@@ -23,7 +23,7 @@ from newsarchive import api
 from newsarchive.config import load_config
 
 KILLS = 21
-MAX_ATTEMPTS = 40
+MAX_ATTEMPTS = 60  # index runs are fast since the bulk rebuild: more of them finish before the kill
 GROWTH = 10  # new articles on the site before each crawl
 
 
