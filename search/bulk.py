@@ -19,7 +19,7 @@ part:
 Memory: about 12 bytes per posting (~400 MB for 100,000 articles of this size). Past
 `max_postings`, the postings written so far become a segment of their own and a new one is
 started, so memory stays bounded for any archive size; a rebuild of up to ~100,000 articles
-gives one segment. Only used for a rebuild into an empty index (`SearchIndex.rebuild_from`).
+gives one segment. Only used for a rebuild into an empty index (search/rebuild.py).
 """
 
 from __future__ import annotations

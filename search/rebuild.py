@@ -30,6 +30,7 @@ from sqlalchemy.orm import defer
 
 from archive.db import Database
 from archive.models import Article, Source
+from newsarchive.errors import UserError
 from search.bulk import BulkWriter
 from search.documents import article_document
 
@@ -38,6 +39,10 @@ PARALLEL_MIN = 5_000
 MAX_PROCESSES = 4
 #: Set to a number to choose the processes of a rebuild (1: no extra process).
 PROCESSES_ENV = "NEWSARCHIVE_INDEX_PROCESSES"
+
+class RebuildError(UserError, RuntimeError):
+    """A rebuild process failed; the message carries its last line of error output."""
+
 
 def rebuild_processes(total: int) -> int:
     """Processes for a rebuild of `total` articles: one per core, at most MAX_PROCESSES."""
@@ -146,7 +151,8 @@ class _Part:
         if code != 0:
             self.stderr.seek(0)
             lines = [line for line in self.stderr.read().decode("utf-8", "replace").splitlines() if line.strip()]
-            raise RuntimeError(f"a rebuild process failed (exit {code}): {lines[-1] if lines else 'no message'}")
+            raise RebuildError(f"a rebuild process failed (exit {code}): {lines[-1] if lines else 'no message'}; "
+                               "the live index is unchanged: fix that and run `newsarchive index --rebuild` again")
         return True
 
     def outcome(self) -> tuple[list[Any], dict[int, int]]:
@@ -190,13 +196,13 @@ def rebuild(db: Database, writer: BulkWriter, index_dir: Path, ids: list[int], p
 
     try:
         own = 0
-        for own, doc in enumerate(article_documents(db, *ranges[0], versions)):
+        for doc in article_documents(db, *ranges[0], versions):
             if own % 200 == 0:
                 for part in parts:
                     part.check()
                 show(own)
             writer.add_document(**doc)
-        own += 1
+            own += 1
         while not all(part.check() for part in parts):
             show(own)
             time.sleep(0.2)
