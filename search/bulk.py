@@ -11,22 +11,26 @@ part:
   chain (`StemmingAnalyzer`, `LanguageAnalyzer`, lowercase-only) are analysed by one loop that
   produces the same terms and positions (`FastAnalyzer`; tests/test_search_bulk.py compares both
   over the evaluation corpus);
-- postings stay in memory, per field and term, as compact arrays (document numbers arrive in
-  order, so each list is already sorted; only the terms are sorted, once);
+- postings stay in memory as compact arrays: for text fields, per term (document numbers in 4
+  bytes, frequencies and position deltas in 2, widened to 4 for a term that needs it); for the
+  other fields (ids, URLs, dates: mostly terms of one document) one row per posting in flat
+  arrays. Document numbers arrive in order, so each term's list is already sorted; only the
+  terms are sorted, once;
 - blocks of 128 postings are handed to Whoosh's own `W3PostingsWriter`, so the files are Whoosh's
   format and every reader and query works unchanged.
 
-Memory: about 12 bytes per posting (~400 MB for 100,000 articles of this size). Past
-`max_postings`, the postings written so far become a segment of their own and a new one is
-started, so memory stays bounded for any archive size; a rebuild of up to ~100,000 articles
-gives one segment. Only used for a rebuild into an empty index (search/rebuild.py).
+Memory: about 16 bytes per posting, positions and terms included (~5 kB per article of the
+benchmark's size: 5-15 paragraphs). A process indexing 50,000 of them (half of a 100,000-article
+rebuild on 2 cores) peaks at ~400 MB. Past `max_postings`, the postings collected so far become
+a segment of their own and a new one is started, so memory stays bounded for any archive size.
+Only used for a rebuild into an empty index (search/rebuild.py).
 """
 
 from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pickle import dumps
 from typing import Any
 
@@ -38,9 +42,10 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 BLOCK = 128  # postings per block: W3Codec's default blocklimit
-#: Default segment size, in postings: ~12 bytes each in memory.
-MAX_POSTINGS = 40_000_000
+#: Default segment size, in postings: ~16 bytes each in memory (~380 MB).
+MAX_POSTINGS = 24_000_000
 _ONE = pack_uint(1)
+_NARROW_MAX = 65_535  # frequencies and position deltas up to this take 2 bytes each
 
 
 class FastAnalyzer:
@@ -140,6 +145,44 @@ class _PositionsPostings:
         self.terms: dict[str, tuple[array, array, array]] = {}
 
 
+class _GenericPostings:
+    """One field's postings for any other field (ids, keywords, dates): one row per posting in
+    flat arrays, and each term's bytes once. Most of these terms occur in one document only (an
+    article's id, URL, date), where an array per term would cost ~250 bytes."""
+
+    __slots__ = ("ids", "terms", "values", "tids", "docs", "weights", "valuelist")
+
+    def __init__(self) -> None:
+        self.ids: dict[bytes, int] = {}  # term -> its number (its place in `terms`)
+        self.terms: list[bytes] = []
+        self.values: dict[bytes, bytes] = {}  # one object per distinct encoded value
+        self.tids = array("I")
+        self.docs = array("I")
+        self.weights = array("d")
+        self.valuelist: list[bytes] = []
+
+    def by_term(self) -> Iterator[tuple[bytes, array, list[float], list[bytes]]]:
+        """(term, documents, weights, values) in term order; documents ascending."""
+        terms, tids = self.terms, self.tids
+        # Counting sort of the postings by term number; each term's postings stay in the
+        # order they arrived, that is in document order.
+        starts = array("I", bytes(4 * (len(terms) + 1)))
+        for tid in tids:
+            starts[tid + 1] += 1
+        for i in range(len(terms)):
+            starts[i + 1] += starts[i]
+        fill = array("I", starts)
+        slots = array("I", bytes(4 * len(tids)))
+        for k, tid in enumerate(tids):
+            slots[fill[tid]] = k
+            fill[tid] += 1
+        docs, weights, values = self.docs, self.weights, self.valuelist
+        for tid in sorted(range(len(terms)), key=terms.__getitem__):
+            rows = slots[starts[tid]:starts[tid + 1]]
+            yield (terms[tid], array("I", [docs[k] for k in rows]), [weights[k] for k in rows],
+                   [values[k] for k in rows])
+
+
 class BulkWriter(SegmentWriter):
     """`SegmentWriter` for writing many documents into an empty index at once (see the module
     docstring). Documents must not carry per-field boosts (`_boost`, `_field_boost` keys)."""
@@ -155,7 +198,7 @@ class BulkWriter(SegmentWriter):
     # -- collecting ------------------------------------------------------------------------
     def _reset_postings(self) -> None:
         self._fast: dict[str, _PositionsPostings] = {}
-        self._generic: dict[str, dict[bytes, tuple[array, list, list]]] = {}
+        self._generic: dict[str, _GenericPostings] = {}
         self._spell: dict[str, dict[bytes, int]] = {}
         self._lengths: dict[str, array] = {}
         self._npostings = 0
@@ -168,7 +211,7 @@ class BulkWriter(SegmentWriter):
             if type(field.format) is Positions and field.scorable and field.analyzer is not None:
                 analyzer = FastAnalyzer.for_analyzer(field.analyzer)
             if analyzer is None:
-                self._generic[fieldname] = {}
+                self._generic[fieldname] = _GenericPostings()
                 return None
             postings = self._fast[fieldname] = _PositionsPostings(analyzer, field.format.field_boost)
         return postings
@@ -222,7 +265,11 @@ class BulkWriter(SegmentWriter):
             for term, poses in fast.analyzer.positions(value).items():
                 entry = terms.get(term)
                 if entry is None:
-                    entry = terms[term] = (array("I"), array("I"), array("I"))
+                    entry = terms[term] = (array("I"), array("H"), array("H"))
+                if poses[-1] >= _NARROW_MAX and entry[1].typecode == "H":
+                    # a position past 65,535 (and so possibly a frequency): this term's values
+                    # take 4 bytes from now on
+                    entry = terms[term] = (entry[0], array("I", entry[1]), array("I", entry[2]))
                 docs, freqs, deltas = entry
                 docs.append(docnum)
                 n = len(poses)
@@ -237,15 +284,21 @@ class BulkWriter(SegmentWriter):
                 length += n
                 self._npostings += 1
         else:
-            generic = self._generic.setdefault(fieldname, {})
+            generic = self._generic.get(fieldname)
+            if generic is None:
+                generic = self._generic[fieldname] = _GenericPostings()
+            ids, terms, values = generic.ids, generic.terms, generic.values
+            tids, docs, weights, valuelist = generic.tids, generic.docs, generic.weights, generic.valuelist
             scorable = field.scorable
             for tbytes, freq, weight, vbytes in field.index(value):
-                entry = generic.get(tbytes)
-                if entry is None:
-                    entry = generic[tbytes] = (array("I"), [], [])
-                entry[0].append(docnum)
-                entry[1].append(weight)
-                entry[2].append(vbytes)
+                tid = ids.get(tbytes)
+                if tid is None:
+                    tid = ids[tbytes] = len(terms)
+                    terms.append(tbytes)
+                tids.append(tid)
+                docs.append(docnum)
+                weights.append(weight)
+                valuelist.append(values.setdefault(vbytes, vbytes))
                 if scorable:
                     length += freq
                 self._npostings += 1
@@ -275,12 +328,11 @@ class BulkWriter(SegmentWriter):
                 fw.start_field(fieldname, fieldobj)
                 self._write_positions(fw, postings, lengths, quantized)
             elif fieldname in self._generic:
-                terms = self._generic.pop(fieldname)
-                if not terms:
+                generic = self._generic.pop(fieldname)
+                if not generic.terms:
                     continue
                 fw.start_field(fieldname, fieldobj)
-                for tbytes in sorted(terms):
-                    docs, weights, values = terms[tbytes]
+                for tbytes, docs, weights, values in generic.by_term():
                     fw.start_term(tbytes)
                     self._write_blocks(fw._postwriter, docs, weights, values, lengths, quantized)
                     fw.finish_term()

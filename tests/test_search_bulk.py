@@ -40,6 +40,10 @@ def documents(n: int, seed: int = 5) -> list[dict[str, Any]]:
         words = [rng.choice(WORDS) for _ in range(rng.randint(0, 400))]
         if i % 7 == 0:
             words += ["grain"] * 300  # one term far above 255 occurrences in a document
+        if i == 200:
+            # positions and a frequency past 65,535: the writer's 2-byte arrays must widen
+            # (for "grain", whose earlier documents were held in 2 bytes)
+            words += ["grain"] * 70_000 + [rng.choice(WORDS) for _ in range(50)]
         if i % 11 == 0:
             words = ["the", "of", "a"] + words  # stop words first: positions start later
         body = " ".join(words)
