@@ -86,7 +86,7 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     html: Mapped[str] = mapped_column(Text, default="")
     word_count: Mapped[int] = mapped_column(Integer, default=0)
-    content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
     # Identity beyond the URL (archive.dedup): hash of the normalized text alone (exact copies),
     # and the story cluster of near-duplicates: the smallest article id in the cluster.
     text_hash: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
@@ -113,6 +113,10 @@ class Article(Base):
     __table_args__ = (
         Index("ix_articles_published", "published"),
         Index("ix_articles_source_published", "source_id", "published"),
+        # The store path looks an article up by (source, text digest). With an index on the
+        # digest alone, SQLite (no statistics) chose the source_id index and read every article
+        # of the source: O(n) per stored article, 4.8 ms at 2,000 articles and growing.
+        Index("ix_articles_source_content_hash", "source_id", "content_hash"),
     )
 
 
