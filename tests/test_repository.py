@@ -194,3 +194,36 @@ def test_listing_and_sync_queries_use_indexes_on_100k_articles(repo: Repository)
             line.startswith("SCAN") and "INDEX" not in line for line in plan.splitlines()), plan
         if index not in ("canonical_url", "aliases"):
             assert any(name in plan for name in index.split("|")), plan
+
+
+def test_storing_an_article_reads_no_whole_source_on_sqlite(sqlite_url: str) -> None:
+    """Every query of the store path finds its rows through an index that narrows to them. (With
+    an index on the text digest alone, SQLite, which keeps no statistics unless ANALYZE runs, chose
+    the source_id index for the digest lookup and read every article of the source.)"""
+    from sqlalchemy import event
+
+    db = Database(sqlite_url)
+    repo = Repository(db)
+    source = repo.ensure_source("s")
+    for i in range(3):
+        repo.store_article(source, f"https://s.example/{i}", extraction(f"Story {i}", f"Words of story {i}. " * 40),
+                           WarcPointer("a.warc.gz", i, 1))
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT") and not executemany:
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        repo.store_article(source, "https://s.example/new", extraction("New story", "Fresh words here. " * 40),
+                           WarcPointer("a.warc.gz", 9, 1))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) >= 2
+    with db.engine.connect() as conn:
+        for statement, parameters in statements:
+            plan = [str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+            assert not any(line.startswith("SCAN") and "CONSTANT" not in line for line in plan), (statement, plan)
+            assert not any("(source_id=?)" in line and "articles" in line for line in plan), (statement, plan)
+    db.close()
