@@ -29,8 +29,8 @@ class FastPhrase(query.Phrase):
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         fieldname = self.fieldname
         schema = searcher.schema
-        if (self.slop != 1 or len(self.words) < 2 or fieldname not in schema or self.char_ranges
-                or not searcher.is_atomic()):
+        # (char_ranges, set on phrases from the query parser, only serve highlighting)
+        if self.slop != 1 or len(self.words) < 2 or fieldname not in schema or not searcher.is_atomic():
             return super().matcher(searcher, context)
         field = schema[fieldname]
         if not field.format or not field.format.supports("positions"):

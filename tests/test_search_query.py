@@ -179,9 +179,16 @@ def test_fast_phrases_find_and_score_what_whoosh_phrases_do(tmp_path):
         results = index.search(f'"{text}"', limit=10)
         assert results.total == len(list(searcher.docs_for_query(query.Phrase("body", stems)))), text
     assert tried > 40
-    # inside other queries, and in a fielded, boosted phrase
+    # inside other queries, and in a fielded, boosted phrase; phrases from the query parser carry
+    # char_ranges (for highlighting) and must take the fast path all the same
     for text in ['"grain harvest" OR "export deal"', 'price -"grain harvest"', 'title:"story 12"']:
         q = index._query_language(searcher).parse(text).query
+        parsed_phrases = [node for node in q.leaves() if isinstance(node, query.Phrase)]
+        assert parsed_phrases and all(node.char_ranges for node in parsed_phrases)
+        for leaf, _offset in searcher.leaf_searchers():
+            for node in parsed_phrases:
+                matcher = fast_phrases(node).matcher(leaf)
+                assert "Span" not in type(matcher).__name__, (text, type(matcher))
         expected = [(h.docnum, round(h.score, 6)) for h in searcher.search(q, limit=None)]
         got = [(h.docnum, round(h.score, 6)) for h in searcher.search(fast_phrases(q), limit=None)]
         assert got == expected and got, text
