@@ -25,6 +25,7 @@ from search.analysis import field_suffix, normalize_language
 from search.backend import CheckReport, Hit, SearchResults, SyncReport
 from search.bulk import BulkWriter
 from search.documents import article_document, decompress
+from search.fastscore import fast_top
 from search.filters import PublishedBetween, fold_date_ranges, to_long
 from search.phrase import fast_phrases
 from search.query import QueryLanguage
@@ -143,15 +144,24 @@ class SearchIndex:
             if q is query.NullQuery:
                 return SearchResults([], 0, page, 0, {n: [] for n in FACETS} if facets else {},
                                      None, parsed.notices)
-            collector = searcher.collector(limit=page * limit, **kwargs)
-            _count_every_match(collector)
-            searcher.search_with_collector(q, collector)
-            results = collector.results()
-            total = len(results)  # exact; with collapse, collapsed copies are not counted
-            pages = max(1, math.ceil(total / limit)) if total else 0
             body_terms = self._positive_terms(q, searcher)
-            hits = [self._hit(hit, body_terms) for hit in results[(page - 1) * limit: page * limit]]
-            facet_counts = self._facet_counts(results) if facets else {}
+            # Words, ANDs of words and date ranges of them, ranked: scored a block at a time
+            # (search/fastscore.py); everything else through Whoosh's collector.
+            fast = fast_top(searcher, q, page * limit) if len(kwargs) == 1 else None
+            if fast is not None:
+                top, total = fast
+                hits = [self._make_hit(searcher.stored_fields(docnum), score, body_terms)
+                        for score, docnum in top[(page - 1) * limit: page * limit]]
+                facet_counts = {}
+            else:
+                collector = searcher.collector(limit=page * limit, **kwargs)
+                _count_every_match(collector)
+                searcher.search_with_collector(q, collector)
+                results = collector.results()
+                total = len(results)  # exact; with collapse, collapsed copies are not counted
+                hits = [self._hit(hit, body_terms) for hit in results[(page - 1) * limit: page * limit]]
+                facet_counts = self._facet_counts(results) if facets else {}
+            pages = max(1, math.ceil(total / limit)) if total else 0
             suggestion = self._did_you_mean(searcher, query_text, parsed.words, total)
             return SearchResults(hits, total, page, pages, facet_counts, suggestion, parsed.notices)
 
