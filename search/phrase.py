@@ -81,6 +81,15 @@ def _positions(value: bytes) -> list[int]:
     return list(accumulate(loads(value[_INT_SIZE:])))
 
 
+def _read_ids(block: W3LeafMatcher) -> None:
+    """`block._read_ids()`, with the stored deltas summed by accumulate() in C instead of
+    Whoosh's Python generator (a fifth of a phrase query's time)."""
+    if block._data is None:
+        block._read_data()
+    raw = block._data[0]
+    block._ids = raw if block._byteids else tuple(accumulate(raw))
+
+
 def _blocks(m: W3LeafMatcher) -> Any:
     """(max id, reader) per block of a posting list, without decoding blocks not asked for."""
     while True:
@@ -101,7 +110,7 @@ def _values_for(m: W3LeafMatcher, wanted: list[int]) -> dict[int, bytes]:
         maxid = block._maxid
         if wanted[i] > maxid:
             continue
-        block._read_ids()
+        _read_ids(block)
         block._read_values()
         ids, values = block._ids, block._values
         while i < n and wanted[i] <= maxid:
@@ -119,7 +128,7 @@ def _phrase_documents(leaves: list[W3LeafMatcher], freqs: list[int]) -> dict[int
     columns: list[dict[int, bytes]] = [{} for _ in leaves]  # per word: {document: value}
     first = columns[order[0]]
     for block in _blocks(leaves[order[0]]):
-        block._read_ids()
+        _read_ids(block)
         block._read_values()
         first.update(zip(block._ids, block._values, strict=True))
     docs = sorted(first)
