@@ -21,30 +21,33 @@ from typing import Any
 
 from whoosh import query
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F, BM25FScorer
 
 from search.filters import PublishedBetween
+from search.phrase import FastPhrase, _phrase_documents, unfiltered
 
 _CACHE = "_newsarchive_fastscore"  # attribute of a segment reader: per-reader caches
 
 
 def fast_top(searcher: Any, q: Any, limit: int) -> tuple[list[tuple[float, int]], int] | None:
     """([(score, document number)] of the best `limit`, best first; number of matches), or None
-    when `q` is not a word or an AND of words, optionally inside a PublishedBetween."""
+    when `q` is not a word, an AND of words or an exact phrase, optionally inside a
+    PublishedBetween."""
     lo = hi = None
     if isinstance(q, PublishedBetween):
         lo = q.start if q.start is not None else 1
         hi = q.end if q.end is not None else 2**63
         q = q.child
-    terms = _terms_of(q)
+    phrase = q if type(q) is FastPhrase and q.boost == 1.0 and q.slop == 1 and len(q.words) >= 2 else None
+    terms = None if phrase is not None else _terms_of(q)
     weighting = searcher.weighting
-    if terms is None or type(weighting) is not BM25F:
+    if (terms is None and phrase is None) or type(weighting) is not BM25F:
         return None
     best: list[tuple[float, int]] = []
     total = 0
     for leaf, offset in searcher.leaf_searchers():
-        scored = _leaf_scores(leaf, weighting, terms)
+        scored = (_phrase_scores(leaf, weighting, phrase) if phrase is not None
+                  else _leaf_scores(leaf, weighting, terms or []))
         if scored is None:
             return None
         if not scored:
@@ -109,6 +112,45 @@ def _leaf_scores(leaf: Any, weighting: BM25F, terms: list[tuple[str, str]]) -> d
     return nodes[0][2]
 
 
+def _phrase_scores(leaf: Any, weighting: BM25F, q: FastPhrase) -> dict[int, float] | None:
+    """{document: score} of an exact phrase in one segment: the documents FastPhrase finds,
+    scored as its matcher scores them (each word's BM25 with the phrase's frequency of the word,
+    added left to right)."""
+    reader = leaf.reader()
+    fieldname = q.fieldname
+    if fieldname not in leaf.schema:
+        return {}
+    field = leaf.schema[fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    try:
+        terms = [field.to_bytes(word) for word in q.words]
+    except ValueError:
+        return {}
+    if any((fieldname, t) not in reader for t in terms):
+        return {}
+    leaves = [unfiltered(reader.postings(fieldname, t)) for t in terms]
+    scorers = [weighting.scorer(leaf, fieldname, t, qf=1) for t in terms]
+    if any(type(m) is not W3LeafMatcher for m in leaves) or any(type(sc) is not BM25FScorer for sc in scorers):
+        return None
+    found = _phrase_documents(leaves, [reader.doc_frequency(fieldname, t) for t in terms])
+    k1 = scorers[0].K1
+    k1p1 = k1 + 1
+    norms = _norms(reader, fieldname, scorers[0].B, k1, scorers[0].avgfl)
+    idfs = [sc.idf for sc in scorers]
+    boost = field.format.field_boost
+    out: dict[int, float] = {}
+    for doc, freqs in found.items():
+        norm = norms[doc]
+        total = None
+        for idf, freq in zip(idfs, freqs, strict=True):
+            tf = freq * boost
+            score = idf * ((tf * k1p1) / (tf + norm))
+            total = score if total is None else total + score
+        out[doc] = total
+    return out
+
+
 def _term_scores(reader: Any, fieldname: str, scorer: BM25FScorer, postings: Any) -> dict[int, float]:
     """BM25 of every posting of one term: Whoosh's `bm25(idf, tf, fl, avgfl, B, K1)`, with
     K1 * ((1 - B) + B * fl / avgfl) computed once per document and cached."""
@@ -116,9 +158,7 @@ def _term_scores(reader: Any, fieldname: str, scorer: BM25FScorer, postings: Any
     k1p1 = k1 + 1
     norms = _norms(reader, fieldname, scorer.B, k1, scorer.avgfl)
     out: dict[int, float] = {}
-    m = postings
-    if type(m) is FilterMatcher and m._exclude and type(m.child) is W3LeafMatcher:
-        m = m.child  # the segment's deleted documents: fast_top drops them
+    m = unfiltered(postings)
     if type(m) is not W3LeafMatcher:  # e.g. a one-posting list inlined in the term's info
         while m.is_active():
             tf = m.weight()

@@ -20,6 +20,7 @@ from typing import Any
 
 from whoosh import matching, query
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 
 
@@ -42,10 +43,12 @@ class FastPhrase(query.Phrase):
             return matching.NullMatcher()
         if any((fieldname, t) not in reader for t in terms):
             return matching.NullMatcher()
-        leaves = [reader.postings(fieldname, t) for t in terms]
+        leaves = [unfiltered(reader.postings(fieldname, t)) for t in terms]
         if not all(type(m) is W3LeafMatcher for m in leaves):
             return super().matcher(searcher, context)
         found = _phrase_documents(leaves, [reader.doc_frequency(fieldname, t) for t in terms])
+        if reader.has_deletions():
+            found = {d: freqs for d, freqs in found.items() if not reader.is_deleted(d)}
         if not found:
             return matching.NullMatcher()
         ids = sorted(found)
@@ -64,6 +67,14 @@ class FastPhrase(query.Phrase):
         if self.boost != 1.0:
             m = matching.WrappingMatcher(m, boost=self.boost)
         return m
+
+
+def unfiltered(m: Any) -> Any:
+    """The posting list under the filter that hides a segment's deleted documents (the caller
+    drops them itself)."""
+    if type(m) is FilterMatcher and m._exclude and type(m.child) is W3LeafMatcher:
+        return m.child
+    return m
 
 
 def fast_phrases(q: Any) -> Any:

@@ -198,9 +198,11 @@ def test_words_and_dates_scored_by_blocks_match_whoosh_exactly(tmp_path, monkeyp
     """search/fastscore.py against Whoosh's collector on a three-segment index with deleted
     documents (changed articles): same totals, same hits in the same order, same scores, for one
     word, ANDs of two and three words (the order of the score additions), fielded words, words
-    missing from some segments, date ranges and later pages."""
+    missing from some segments, exact phrases, date ranges and later pages."""
     import random
     from datetime import UTC, date, datetime
+
+    from whoosh import query
 
     import search.index as search_index
 
@@ -230,7 +232,8 @@ def test_words_and_dates_scored_by_blocks_match_whoosh_exactly(tmp_path, monkeyp
     assert len(searcher.reader().leaf_readers()) == 3
     assert searcher.reader().has_deletions()
     queries = ["grain", "storm", "rain", "grain harvest", "harvest grain", "storm rain", "export deal port",
-               "grain war field", "title:storm", "title:storm grain", "nosuchword", "grain nosuchword"]
+               "grain war field", "title:storm", "title:storm grain", "nosuchword", "grain nosuchword",
+               '"grain harvest"', '"export deal port"', '"storm rain"', '"rain storm"', 'title:"story 12"']
     ranges = [(None, None), (date(2017, 1, 1), None), (None, date(2019, 6, 30)), (date(2018, 1, 1), date(2019, 12, 31))]
     fast_calls = []
     real_fast_top = search_index.fast_top
@@ -240,7 +243,7 @@ def test_words_and_dates_scored_by_blocks_match_whoosh_exactly(tmp_path, monkeyp
         fast_calls.append(result is not None)
         return result
 
-    compared = 0
+    compared = phrase_matches = 0
     for text in queries:
         for since, until in ranges:
             for page in (1, 2):
@@ -253,10 +256,17 @@ def test_words_and_dates_scored_by_blocks_match_whoosh_exactly(tmp_path, monkeyp
                 assert [(h.id, h.score, h.snippet) for h in fast.hits] == [
                     (h.id, h.score, h.snippet) for h in slow.hits], (text, since, until, page)
                 compared += len(fast.hits)
-    assert compared > 300
+        if text.startswith(('"', 'title:"')):
+            # the parser's own Phrase, matched by Whoosh's span machinery, deleted documents and all
+            plain = index._query_language(searcher).parse(text).query
+            assert type(plain) is query.Phrase
+            whoosh_total = len(list(searcher.docs_for_query(plain)))
+            assert index.search(text).total == whoosh_total, text
+            phrase_matches += whoosh_total
+    assert compared > 300 and phrase_matches > 50
     # other shapes go through Whoosh
     monkeypatch.setattr(search_index, "fast_top", counting_fast_top)
-    for text in ['"grain harvest"', "grain OR storm", "grain -harvest", "harv*"]:
+    for text in ["grain OR storm", "grain -harvest", "harv*", '"grain harvest" storm']:
         index.search(text)
         assert fast_calls.pop() is False, text
     index.close()
