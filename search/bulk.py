@@ -66,7 +66,7 @@ class FastAnalyzer:
             from whoosh.lang import stemmer_for_language
             self.stemfn = stemmer_for_language(stem.lang)
         self.ignore = stem.ignore if stem else frozenset()
-        self.cache: dict[str, str] = {}
+        self.known: dict[str, str | bool] = {}
 
     @classmethod
     def for_analyzer(cls, analyzer: Any) -> FastAnalyzer | None:
@@ -95,29 +95,33 @@ class FastAnalyzer:
     def positions(self, text: str) -> dict[str, list[int]]:
         """{term: [positions]} in order of first occurrence."""
         out: dict[str, list[int]] = {}
-        stops, minsize, maxsize = self.stops, self.minsize, self.maxsize
-        stemfn, ignore, cache = self.stemfn, self.ignore, self.cache
-        renumber = self.renumber
+        known, renumber = self.known, self.renumber
         pos = -1
         for i, word in enumerate(self.words(text)):
-            word = word.lower()
-            n = len(word)
-            if n < minsize or (maxsize is not None and n > maxsize) or word in stops:
+            # one dict lookup per token: the token as written -> its term, or False when the
+            # stop filter drops it (lowercasing, stop words and stemming run once per spelling)
+            term = known.get(word)
+            if term is None:
+                term = known[word] = self._term(word)
+            if term is False:
                 continue
             # StopFilter(renumber=True): the first kept token keeps its place, the next count on
             pos = (i if pos < 0 else pos + 1) if renumber else i
-            if stemfn is not None:
-                term = cache.get(word)
-                if term is None:
-                    term = cache[word] = word if word in ignore else stemfn(word)
-            else:
-                term = word
             poses = out.get(term)
             if poses is None:
                 out[term] = [pos]
             else:
                 poses.append(pos)
         return out
+
+    def _term(self, word: str) -> str | bool:
+        word = word.lower()
+        n = len(word)
+        if n < self.minsize or (self.maxsize is not None and n > self.maxsize) or word in self.stops:
+            return False
+        if self.stemfn is None or word in self.ignore:
+            return word
+        return self.stemfn(word)
 
 
 def _without_groups(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
