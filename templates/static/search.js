@@ -222,8 +222,9 @@
     ]).then(function (parts) {
       var slots = parts[0], sourceDocs = parts[1], range = parts[2];
       slots.sort(function (a, b) { return a.scores.size - b.scores.size; });
-      var matched = new Map();
-      slots[0].scores.forEach(function (score, doc) {
+      // one word and no filter (the commonest search): its scores are the matches, no copy
+      var matched = slots.length === 1 && !sourceDocs && !range ? slots[0].scores : new Map();
+      if (matched !== slots[0].scores) slots[0].scores.forEach(function (score, doc) {
         if (sourceDocs && !sourceDocs.has(doc)) return;
         if (range && (doc < range[0] || doc > range[1])) return;
         for (var i = 1; i < slots.length; i++) {
@@ -236,12 +237,12 @@
       var highlight = new Set(q.highlight), prefixes = [];
       slots.forEach(function (s) { s.terms.forEach(function (t) { highlight.add(t); }); });
       q.slots.forEach(function (s) { if (s.prefix) prefixes.push(s.prefix); });
-      var chain = Promise.resolve(new Set(matched.keys()));
+      var chain = Promise.resolve(q.phrases.length ? new Set(matched.keys()) : null);
       q.phrases.forEach(function (phrase) {
         chain = chain.then(function (cands) { return cands.size ? phraseFilter(meta, phrase, cands) : cands; });
       });
       return chain.then(function (keep) {
-        var docs = Array.from(keep);
+        var docs = Array.from(keep || matched.keys());
         var before = params.sort === "newest" ? function (a, b) { return b - a; }
           : function (a, b) { return (matched.get(b) - matched.get(a)) || (b - a); };
         return {all: docs, total: docs.length, ranked: ranking(docs, before),
