@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import insort
-from itertools import accumulate, chain
+from itertools import chain
 from typing import Any
 
 from whoosh import query
@@ -24,7 +24,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F, BM25FScorer
 
 from search.filters import PublishedBetween
-from search.phrase import FastPhrase, _phrase_documents, unfiltered
+from search.phrase import FastPhrase, phrase_matches, read_block_ids, unfiltered
 
 _CACHE = "_newsarchive_fastscore"  # attribute of a segment reader: per-reader caches
 
@@ -117,26 +117,19 @@ def _phrase_scores(leaf: Any, weighting: BM25F, q: FastPhrase) -> dict[int, floa
     scored as its matcher scores them (each word's BM25 with the phrase's frequency of the word,
     added left to right)."""
     reader = leaf.reader()
-    fieldname = q.fieldname
-    if fieldname not in leaf.schema:
-        return {}
-    field = leaf.schema[fieldname]
-    if not field.format or not field.format.supports("positions"):
+    matched = phrase_matches(reader, leaf.schema, q.fieldname, q.words)
+    if matched is None:
         return None
-    try:
-        terms = [field.to_bytes(word) for word in q.words]
-    except ValueError:
+    terms, found = matched
+    if not found:
         return {}
-    if any((fieldname, t) not in reader for t in terms):
-        return {}
-    leaves = [unfiltered(reader.postings(fieldname, t)) for t in terms]
-    scorers = [weighting.scorer(leaf, fieldname, t, qf=1) for t in terms]
-    if any(type(m) is not W3LeafMatcher for m in leaves) or any(type(sc) is not BM25FScorer for sc in scorers):
+    field = leaf.schema[q.fieldname]
+    scorers = [weighting.scorer(leaf, q.fieldname, t, qf=1) for t in terms]
+    if any(type(sc) is not BM25FScorer for sc in scorers):
         return None
-    found = _phrase_documents(leaves, [reader.doc_frequency(fieldname, t) for t in terms])
     k1 = scorers[0].K1
     k1p1 = k1 + 1
-    norms = _norms(reader, fieldname, scorers[0].B, k1, scorers[0].avgfl)
+    norms = _norms(reader, q.fieldname, scorers[0].B, k1, scorers[0].avgfl)
     idfs = [sc.idf for sc in scorers]
     boost = field.format.field_boost
     out: dict[int, float] = {}
@@ -166,12 +159,9 @@ def _term_scores(reader: Any, fieldname: str, scorer: BM25FScorer, postings: Any
             m.next()
         return out
     while True:
-        if m._data is None:
-            m._read_data()
+        ids = read_block_ids(m)
         m._read_weights()
-        # the block's document numbers are stored as deltas: accumulate() undoes them in C
-        ids = m._data[0] if m._byteids else accumulate(m._data[0])
-        for doc, tf in zip(ids, m._weights, strict=False):
+        for doc, tf in zip(ids, m._weights, strict=True):
             out[doc] = idf * ((tf * k1p1) / (tf + norms[doc]))
         if m._lastblock:
             return out

@@ -145,9 +145,11 @@ class SearchIndex:
                 return SearchResults([], 0, page, 0, {n: [] for n in FACETS} if facets else {},
                                      None, parsed.notices)
             body_terms = self._positive_terms(q, searcher)
-            # Words, ANDs of words and date ranges of them, ranked: scored a block at a time
-            # (search/fastscore.py); everything else through Whoosh's collector.
-            fast = fast_top(searcher, q, page * limit) if len(kwargs) == 1 else None
+            # Words, ANDs of words and exact phrases, with or without a date range, ranked by
+            # relevance: scored a block at a time (search/fastscore.py); everything else
+            # (facets, newest first, collapsing, other query shapes) through Whoosh's collector.
+            ranked_only = sort == "relevance" and not facets and not collapse
+            fast = fast_top(searcher, q, page * limit) if ranked_only else None
             if fast is not None:
                 top, total = fast
                 hits = [self._make_hit(searcher.stored_fields(docnum), score, body_terms)

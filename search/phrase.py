@@ -28,29 +28,18 @@ class FastPhrase(query.Phrase):
     """`query.Phrase` (slop 1) with a faster matcher on a segment; anything else is delegated."""
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
-        fieldname = self.fieldname
-        schema = searcher.schema
         # (char_ranges, set on phrases from the query parser, only serve highlighting)
-        if self.slop != 1 or len(self.words) < 2 or fieldname not in schema or not searcher.is_atomic():
-            return super().matcher(searcher, context)
-        field = schema[fieldname]
-        if not field.format or not field.format.supports("positions"):
+        if self.slop != 1 or len(self.words) < 2 or not searcher.is_atomic():
             return super().matcher(searcher, context)
         reader = searcher.reader()
-        try:
-            terms = [field.to_bytes(word) for word in self.words]
-        except ValueError:
-            return matching.NullMatcher()
-        if any((fieldname, t) not in reader for t in terms):
-            return matching.NullMatcher()
-        leaves = [unfiltered(reader.postings(fieldname, t)) for t in terms]
-        if not all(type(m) is W3LeafMatcher for m in leaves):
+        matched = phrase_matches(reader, searcher.schema, self.fieldname, self.words)
+        if matched is None:
             return super().matcher(searcher, context)
-        found = _phrase_documents(leaves, [reader.doc_frequency(fieldname, t) for t in terms])
-        if reader.has_deletions():
-            found = {d: freqs for d, freqs in found.items() if not reader.is_deleted(d)}
+        terms, found = matched
         if not found:
             return matching.NullMatcher()
+        fieldname = self.fieldname
+        field = searcher.schema[fieldname]
         ids = sorted(found)
         weighting = searcher.weighting
         # one ListMatcher per word over the matching documents, with the word's frequency as its
@@ -67,6 +56,31 @@ class FastPhrase(query.Phrase):
         if self.boost != 1.0:
             m = matching.WrappingMatcher(m, boost=self.boost)
         return m
+
+
+def phrase_matches(reader: Any, schema: Any, fieldname: str, words: list[str]
+                   ) -> tuple[list[bytes], dict[int, list[int]]] | None:
+    """(the words as terms, {document: [frequency of each word]}) for the segment's live
+    documents holding `words` next to each other, in order; None when this module cannot read
+    the postings (no positions, a list not in W3 blocks): the caller then uses Whoosh's Phrase."""
+    if fieldname not in schema:
+        return [], {}
+    field = schema[fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    try:
+        terms = [field.to_bytes(word) for word in words]
+    except ValueError:
+        return [], {}
+    if any((fieldname, t) not in reader for t in terms):
+        return terms, {}
+    leaves = [unfiltered(reader.postings(fieldname, t)) for t in terms]
+    if not all(type(m) is W3LeafMatcher for m in leaves):
+        return None
+    found = _phrase_documents(leaves, [reader.doc_frequency(fieldname, t) for t in terms])
+    if reader.has_deletions():
+        found = {d: freqs for d, freqs in found.items() if not reader.is_deleted(d)}
+    return terms, found
 
 
 def unfiltered(m: Any) -> Any:
@@ -92,13 +106,14 @@ def _positions(value: bytes) -> list[int]:
     return list(accumulate(loads(value[_INT_SIZE:])))
 
 
-def _read_ids(block: W3LeafMatcher) -> None:
+def read_block_ids(block: W3LeafMatcher) -> Any:
     """`block._read_ids()`, with the stored deltas summed by accumulate() in C instead of
-    Whoosh's Python generator (a fifth of a phrase query's time)."""
+    Whoosh's Python generator (a fifth of a phrase query's time); returns the ids."""
     if block._data is None:
         block._read_data()
     raw = block._data[0]
     block._ids = raw if block._byteids else tuple(accumulate(raw))
+    return block._ids
 
 
 def _blocks(m: W3LeafMatcher) -> Any:
@@ -121,7 +136,7 @@ def _values_for(m: W3LeafMatcher, wanted: list[int]) -> dict[int, bytes]:
         maxid = block._maxid
         if wanted[i] > maxid:
             continue
-        _read_ids(block)
+        read_block_ids(block)
         block._read_values()
         ids, values = block._ids, block._values
         while i < n and wanted[i] <= maxid:
@@ -139,7 +154,7 @@ def _phrase_documents(leaves: list[W3LeafMatcher], freqs: list[int]) -> dict[int
     columns: list[dict[int, bytes]] = [{} for _ in leaves]  # per word: {document: value}
     first = columns[order[0]]
     for block in _blocks(leaves[order[0]]):
-        _read_ids(block)
+        read_block_ids(block)
         block._read_values()
         first.update(zip(block._ids, block._values, strict=True))
     docs = sorted(first)
