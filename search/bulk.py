@@ -31,14 +31,18 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterator, Sequence
-from pickle import dumps
+from pickle import HIGHEST_PROTOCOL, dumps
 from typing import Any
+from zlib import compress
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _HEADER_MAGIC
 from whoosh.formats import Positions
-from whoosh.system import pack_uint
+from whoosh.system import pack_int, pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numlists import delta_encode
 from whoosh.writing import SegmentWriter
 
 BLOCK = 128  # postings per block: W3Codec's default blocklimit
@@ -337,9 +341,7 @@ class BulkWriter(SegmentWriter):
                     continue
                 fw.start_field(fieldname, fieldobj)
                 for tbytes, docs, weights, values in generic.by_term():
-                    fw.start_term(tbytes)
-                    self._write_blocks(fw._postwriter, docs, weights, values, lengths, quantized)
-                    fw.finish_term()
+                    self._write_term(fw, tbytes, docs, weights, values, lengths, quantized)
             else:
                 words = self._spell.pop(fieldname)
                 if not words:
@@ -349,10 +351,8 @@ class BulkWriter(SegmentWriter):
                     # As SegmentWriter does: one posting (document 0, weight 1) per document that
                     # has the word, so the term's frequency is its document count.
                     count = words[tbytes]
-                    fw.start_term(tbytes)
-                    self._write_blocks(fw._postwriter, array("I", [0] * count), [1.0] * count,
-                                       [_ONE] * count, array("I"), quantized)
-                    fw.finish_term()
+                    self._write_term(fw, tbytes, array("I", [0] * count), [1.0] * count, [_ONE] * count,
+                                     array("I"), quantized)
             fw.finish_field()
         fw.close()
 
@@ -377,27 +377,35 @@ class BulkWriter(SegmentWriter):
                     values.append(pack_uint(n) + dumps(deltas[i:i + n].tolist(), 2))
                 weights.append(n * boost)
                 i += n
-            fw.start_term(term.encode("utf-8"))
-            self._write_blocks(fw._postwriter, docs, weights, values, lengths, quantized)
-            fw.finish_term()
+            self._write_term(fw, term.encode("utf-8"), docs, weights, values, lengths, quantized)
 
     @staticmethod
-    def _write_blocks(pw: Any, docs: array, weights: list, values: list, lengths: array,
-                      quantized: list[int]) -> None:
-        """What W3PostingsWriter.add_posting would have buffered, a block of 128 at a time; the
-        last block is left for finish_postings, as add_posting leaves it."""
+    def _write_term(fw: Any, tbytes: bytes, docs: array, weights: list, values: list, lengths: array,
+                    quantized: list[int]) -> None:
+        """Write one term's postings as W3PostingsWriter would (blocks of 128, the same block
+        header and statistics, the same term info), with one difference: each block's data tuple
+        is pickled with the highest protocol instead of protocol 2. Protocol 2 has no opcode for
+        bytes and pickles every posting's value as a call to `_codecs.encode`; the highest
+        protocol writes it as bytes, which makes blocks ~3x smaller after zlib and ~2x faster to
+        write and to read. Readers use `pickle.loads`, which takes any protocol."""
+        fw.start_term(tbytes)
+        pw = fw._postwriter
+        info = pw._terminfo
+        postfile = pw._postfile
+        fixedsize = pw._format.fixed_value_size()
         total = len(docs)
         nlengths = len(lengths)
+        comp_level = pw._compression
+        term_weight = 0.0
+        term_min = None
+        term_max = 0
+        term_maxweight = 0
+        postfile.write(_HEADER_MAGIC)
         for start in range(0, total, BLOCK):
             end = min(start + BLOCK, total)
-            if start:
-                pw._write_block()
             ids = docs[start:end]
-            block_weights = weights[start:end]
-            pw._ids = ids
-            pw._weights = array("f", block_weights)
-            pw._values = [v for v in values[start:end] if v]
-            pw._maxweight = max(0, max(block_weights))
+            block_weights = array("f", weights[start:end])
+            maxweight = max(0, max(weights[start:end]))
             minlength, maxlength = None, 0
             if nlengths:
                 for d in ids:
@@ -408,7 +416,45 @@ class BulkWriter(SegmentWriter):
                             minlength = q
                         if q > maxlength:
                             maxlength = q
-            pw._minlength, pw._maxlength = minlength, maxlength
+            # W3PostingsWriter's _mini_ids, _mini_weights and _mini_values
+            first = block_weights[0]
+            if first == 1.0 and block_weights.count(1.0) == len(block_weights):
+                mini_weights = None
+            elif block_weights.count(first) == len(block_weights):
+                mini_weights = first
+            else:
+                mini_weights = tuple(block_weights)
+            if fixedsize is None or fixedsize < 0:
+                mini_values = tuple(v for v in values[start:end] if v)
+            elif fixedsize == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(v for v in values[start:end] if v)
+            data = dumps((tuple(delta_encode(ids)), mini_weights, mini_values), HIGHEST_PROTOCOL)
+            comp = comp_level if len(data) >= COMPRESSION_MIN_SIZE else 0
+            if comp:
+                data = compress(data, comp)
+            head = dumps((len(ids), ids[-1], maxweight, comp, length_to_byte(minlength),
+                          length_to_byte(maxlength)), 2)
+            blocklength = len(head) + len(data)
+            postfile.write(pack_int(-blocklength if end == total else blocklength) + head + data)
+            # W3TermInfo.add_block
+            term_weight += sum(block_weights)
+            if term_min is None:
+                term_min = minlength
+            elif minlength is not None:
+                term_min = min(term_min, minlength)
+            term_max = max(term_max, maxlength)
+            term_maxweight = max(term_maxweight, maxweight)
+            pw._blockcount += 1
+        info._weight += term_weight
+        info._df += total
+        info._minlength = term_min
+        info._maxlength = term_max
+        info._maxweight = term_maxweight
+        info._minid = docs[0]
+        info._maxid = docs[-1]
+        fw.finish_term()  # every block is written: finish_postings only records the extent
 
     def _cut_segment(self) -> None:
         """Write what was collected as a finished segment and start a new one."""

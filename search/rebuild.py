@@ -203,6 +203,9 @@ def rebuild(db: Database, writer: BulkWriter, index_dir: Path, ids: list[int], p
                 show(own)
             writer.add_document(**doc)
             own += 1
+        # Write this process's postings while the others still work: finishing it after
+        # waiting for them would add the parent's whole flush (~40% of its time) to the end.
+        writer.segments_written()
         while not all(part.check() for part in parts):
             show(own)
             time.sleep(0.2)
