@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterator, Sequence
+from operator import sub
 from pickle import HIGHEST_PROTOCOL, dumps
 from typing import Any
 from zlib import compress
@@ -98,19 +99,32 @@ class FastAnalyzer:
 
     def positions(self, text: str) -> dict[str, list[int]]:
         """{term: [positions]} in order of first occurrence."""
+        words = self.words(text)
+        known = self.known
+        # the token as written -> its term, or False when the stop filter drops it (lowercasing,
+        # stop words and stemming run once per spelling); map() does the lookups in C
+        terms = list(map(known.get, words))
+        if None in terms:  # spellings not seen before
+            term_of = self._term
+            for i, term in enumerate(terms):
+                if term is None:
+                    word = words[i]
+                    term = known.get(word)
+                    if term is None:
+                        term = known[word] = term_of(word)
+                    terms[i] = term
         out: dict[str, list[int]] = {}
-        known, renumber = self.known, self.renumber
-        pos = -1
-        for i, word in enumerate(self.words(text)):
-            # one dict lookup per token: the token as written -> its term, or False when the
-            # stop filter drops it (lowercasing, stop words and stemming run once per spelling)
-            term = known.get(word)
-            if term is None:
-                term = known[word] = self._term(word)
+        if self.renumber and False in terms:
+            # StopFilter(renumber=True): the first kept token keeps its place, the next count on
+            first = 0
+            while first < len(terms) and terms[first] is False:
+                first += 1
+            pairs = enumerate(filter(None, terms), first)
+        else:
+            pairs = enumerate(terms)
+        for pos, term in pairs:
             if term is False:
                 continue
-            # StopFilter(renumber=True): the first kept token keeps its place, the next count on
-            pos = (i if pos < 0 else pos + 1) if renumber else i
             poses = out.get(term)
             if poses is None:
                 out[term] = [pos]
@@ -149,7 +163,7 @@ class _PositionsPostings:
     def __init__(self, analyzer: FastAnalyzer, boost: float) -> None:
         self.analyzer = analyzer
         self.boost = boost
-        # term -> (docnums, frequencies, position deltas of every posting, concatenated)
+        # term -> (docnums, frequencies, positions of every posting, concatenated)
         self.terms: dict[str, tuple[array, array, array]] = {}
 
 
@@ -270,7 +284,8 @@ class BulkWriter(SegmentWriter):
         length = 0
         if fast is not None:
             terms = fast.terms
-            for term, poses in fast.analyzer.positions(value).items():
+            found = fast.analyzer.positions(value)
+            for term, poses in found.items():
                 entry = terms.get(term)
                 if entry is None:
                     entry = terms[term] = (array("I"), array("H"), array("H"))
@@ -278,19 +293,12 @@ class BulkWriter(SegmentWriter):
                     # a position past 65,535 (and so possibly a frequency): this term's values
                     # take 4 bytes from now on
                     entry = terms[term] = (entry[0], array("I", entry[1]), array("I", entry[2]))
-                docs, freqs, deltas = entry
-                docs.append(docnum)
+                entry[0].append(docnum)
                 n = len(poses)
-                freqs.append(n)
-                if n == 1:
-                    deltas.append(poses[0])
-                else:
-                    base = 0
-                    for p in poses:
-                        deltas.append(p - base)
-                        base = p
+                entry[1].append(n)
+                entry[2].extend(poses)  # absolute positions: the deltas are taken when writing
                 length += n
-                self._npostings += 1
+            self._npostings += len(found)
         else:
             generic = self._generic.get(fieldname)
             if generic is None:
@@ -362,19 +370,21 @@ class BulkWriter(SegmentWriter):
         singles: dict[int, bytes] = {}  # delta -> value of a one-position posting (most of them)
         terms = postings.terms
         for term in sorted(terms):
-            docs, freqs, deltas = terms.pop(term)
+            docs, freqs, positions = terms.pop(term)
             values = []
             weights = []
             i = 0
             for n in freqs:
                 if n == 1:
-                    d = deltas[i]
+                    d = positions[i]
                     v = singles.get(d)
                     if v is None:
                         v = singles[d] = _ONE + dumps([d], 2)
                     values.append(v)
                 else:
-                    values.append(pack_uint(n) + dumps(deltas[i:i + n].tolist(), 2))
+                    poses = positions[i:i + n].tolist()
+                    # Positions.encode: the first position, then the gaps
+                    values.append(pack_uint(n) + dumps([poses[0], *map(sub, poses[1:], poses)], 2))
                 weights.append(n * boost)
                 i += n
             self._write_term(fw, term.encode("utf-8"), docs, weights, values, lengths, quantized)

@@ -24,7 +24,7 @@ from newsarchive.errors import UserError
 from search.analysis import field_suffix, normalize_language
 from search.backend import CheckReport, Hit, SearchResults, SyncReport
 from search.bulk import BulkWriter
-from search.documents import article_document, decompress
+from search.documents import article_document, stored_text
 from search.fastscore import fast_top
 from search.filters import PublishedBetween, fold_date_ranges, to_long
 from search.phrase import fast_phrases
@@ -178,7 +178,7 @@ class SearchIndex:
         field = "body" + field_suffix(lang)
         if snippet is None:
             terms = set(body_terms.get(field, set())) if body_terms else set()
-            snippet = best_fragment(decompress(stored.get("text")) or stored.get("summary", ""), terms,
+            snippet = best_fragment(stored_text(stored.get("text")) or stored.get("summary", ""), terms,
                                     normalize_language(lang))
         published = stored.get("published")
         if published is not None and published.tzinfo is None:
@@ -306,7 +306,7 @@ class SearchIndex:
                 return []
             stored = searcher.stored_fields(docnum)
             field = "body" + field_suffix(stored.get("language", ""))
-            text = decompress(stored.get("text"))
+            text = stored_text(stored.get("text"))
             source_text = f"{stored.get('headline', '')}\n{stored.get('summary', '')}\n{text}"
             results = searcher.more_like(docnum, field, text=source_text, top=limit * 3 + 5,
                                          numterms=25, model=Bo1Model)
@@ -317,7 +317,7 @@ class SearchIndex:
                 if fields.get("dupkey") == stored.get("dupkey"):
                     continue
                 other = f"{fields.get('headline', '')}\n{fields.get('summary', '')}\n" \
-                        f"{decompress(fields.get('text'))}"
+                        f"{stored_text(fields.get('text'))}"
                 if _jaccard(own, _shingles(other)) >= 0.5:
                     continue
                 hits.append(self._make_hit(fields, float(hit.score or 0.0), None))

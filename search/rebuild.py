@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from archive.db import Database
 from archive.models import Article, Source
 from newsarchive.errors import UserError
 from search.bulk import BulkWriter
-from search.documents import article_document
+from search.documents import DOCUMENT_COLUMNS, article_document
 
 PAGE = 1000  # articles read per database session
 PARALLEL_MIN = 5_000
@@ -76,7 +75,8 @@ def article_documents(db: Database, low: int, high: int, versions: dict[int, int
     last = low
     while last < high:
         with db.session() as s:
-            page = list(s.scalars(select(Article).options(defer(Article.html))
+            # rows of the columns a document needs, not ORM objects: a third of the reading time
+            page = list(s.execute(select(*DOCUMENT_COLUMNS)
                                   .where(Article.id > last, Article.id <= high)
                                   .order_by(Article.id).limit(PAGE)))
             if not page:

@@ -39,7 +39,7 @@ def build_schema() -> Schema:
         headline=STORED(),  # the title as shown, whatever the language
         summary=STORED(),  # the dek as shown
         body=TEXT(analyzer=en),  # title x2 + dek + text
-        text=STORED(),  # the body, zlib-compressed: snippets and related articles
+        text=STORED(),  # the body: snippets and related articles
         authors=TEXT(analyzer=plain_analyzer(), stored=True),
         source=ID(stored=True, sortable=True, analyzer=_lower_id()),
         section=ID(stored=True, sortable=True),

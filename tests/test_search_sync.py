@@ -209,12 +209,11 @@ WRITE_FOREVER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from search.index import SearchIndex
-    from search.documents import compress
     index = SearchIndex({index_dir!r})
     text = "grain harvest " * 400
     n = 0
     while True:
-        docs = [dict(id=str(n + i), url=f"u{{n + i}}", version=1, body=text, text=compress(text),
+        docs = [dict(id=str(n + i), url=f"u{{n + i}}", version=1, body=text, text=text,
                      headline="t", source="s", dupkey=str(n + i)) for i in range(20)]
         index.add(docs)
         n += 20
@@ -241,3 +240,18 @@ def test_kill_during_commit_leaves_a_readable_index(tmp_path, delay):
     assert index.search("grain", limit=1).total == count
     index.add([dict(id="999999", url="x", version=1, body="volcano", headline="after", source="s", dupkey="x")])
     assert [h.title for h in index.search("volcano").hits] == ["after"]
+
+
+def test_an_index_holding_compressed_bodies_still_gives_snippets(tmp_path):
+    """Indexes written before 2026-12 store the body zlib-compressed; they keep working."""
+    import zlib
+
+    index = SearchIndex(tmp_path / "index")
+    old = "The lighthouse keepers rowed out at dawn. Later the harvest festival began."
+    new = "Grain prices rose. The lighthouse keepers stayed ashore during the storm."
+    index.add([dict(id="1", url="u1", version=1, body=old, text=zlib.compress(old.encode("utf-8"), 6),
+                    headline="old", source="s", dupkey="a"),
+               dict(id="2", url="u2", version=1, body=new, text=new, headline="new", source="s", dupkey="b")])
+    hits = {hit.title: hit.snippet for hit in index.search("lighthouse").hits}
+    assert "<mark>lighthouse</mark> keepers rowed" in hits["old"]
+    assert "<mark>lighthouse</mark> keepers stayed" in hits["new"]
