@@ -333,23 +333,22 @@ class BulkWriter(SegmentWriter):
         fw = self.fieldwriter
         schema = self.schema
         names = sorted(set(self._fast) | set(self._generic) | set(self._spell))
-        quantized = [byte_to_length(length_to_byte(n)) for n in range(1024)]
         for fieldname in names:
             fieldobj = schema[fieldname]
-            lengths = self._lengths.get(fieldname, array("I"))
+            qlens = self._quantized_lengths(fieldname)
             if fieldname in self._fast:
                 postings = self._fast.pop(fieldname)
                 if not postings.terms:
                     continue
                 fw.start_field(fieldname, fieldobj)
-                self._write_positions(fw, postings, lengths, quantized)
+                self._write_positions(fw, postings, qlens)
             elif fieldname in self._generic:
                 generic = self._generic.pop(fieldname)
                 if not generic.terms:
                     continue
                 fw.start_field(fieldname, fieldobj)
                 for tbytes, docs, weights, values in generic.by_term():
-                    self._write_term(fw, tbytes, docs, weights, values, lengths, quantized)
+                    self._write_term(fw, tbytes, docs, weights, values, qlens)
             else:
                 words = self._spell.pop(fieldname)
                 if not words:
@@ -359,39 +358,50 @@ class BulkWriter(SegmentWriter):
                     # As SegmentWriter does: one posting (document 0, weight 1) per document that
                     # has the word, so the term's frequency is its document count.
                     count = words[tbytes]
-                    self._write_term(fw, tbytes, array("I", [0] * count), [1.0] * count, [_ONE] * count,
-                                     array("I"), quantized)
+                    self._write_term(fw, tbytes, array("I", [0] * count), [1.0] * count, [_ONE] * count, None)
             fw.finish_field()
         fw.close()
 
-    def _write_positions(self, fw: Any, postings: _PositionsPostings, lengths: array,
-                         quantized: list[int]) -> None:
+    def _quantized_lengths(self, fieldname: str) -> list[int] | None:
+        """Each document's length in the field as the length byte gives it back (what block
+        headers hold), 0 for none; None for a field without lengths."""
+        lengths = self._lengths.get(fieldname)
+        if not lengths:
+            return None
+        quantized = [byte_to_length(length_to_byte(n)) for n in range(1024)]
+        qlens = [quantized[n] if n < 1024 else byte_to_length(length_to_byte(n)) for n in lengths]
+        qlens.extend([0] * (self._segdocs - len(qlens)))
+        return qlens
+
+    def _write_positions(self, fw: Any, postings: _PositionsPostings, qlens: list[int] | None) -> None:
         boost = postings.boost
-        singles: dict[int, bytes] = {}  # delta -> value of a one-position posting (most of them)
+        single: list[bytes] = []  # position -> value of a one-position posting (most of them)
         terms = postings.terms
         for term in sorted(terms):
             docs, freqs, positions = terms.pop(term)
-            values = []
-            weights = []
-            i = 0
-            for n in freqs:
-                if n == 1:
-                    d = positions[i]
-                    v = singles.get(d)
-                    if v is None:
-                        v = singles[d] = _ONE + dumps([d], 2)
-                    values.append(v)
-                else:
-                    poses = positions[i:i + n].tolist()
-                    # Positions.encode: the first position, then the gaps
-                    values.append(pack_uint(n) + dumps([poses[0], *map(sub, poses[1:], poses)], 2))
-                weights.append(n * boost)
-                i += n
-            self._write_term(fw, term.encode("utf-8"), docs, weights, values, lengths, quantized)
+            top = max(positions)
+            if top >= len(single):
+                single.extend(_ONE + dumps([p], 2) for p in range(len(single), top + 1))
+            if len(positions) == len(docs):  # one position in every document
+                values = list(map(single.__getitem__, positions))
+            else:
+                values = []
+                add = values.append
+                i = 0
+                for n in freqs:
+                    if n == 1:
+                        add(single[positions[i]])
+                    else:
+                        poses = positions[i:i + n].tolist()
+                        # Positions.encode: the first position, then the gaps
+                        add(pack_uint(n) + dumps([poses[0], *map(sub, poses[1:], poses)], 2))
+                    i += n
+            weights = [n * boost for n in freqs]
+            self._write_term(fw, term.encode("utf-8"), docs, weights, values, qlens)
 
     @staticmethod
-    def _write_term(fw: Any, tbytes: bytes, docs: array, weights: list, values: list, lengths: array,
-                    quantized: list[int]) -> None:
+    def _write_term(fw: Any, tbytes: bytes, docs: array, weights: list, values: list,
+                    qlens: list[int] | None) -> None:
         """Write one term's postings as W3PostingsWriter would (blocks of 128, the same block
         header and statistics, the same term info), with one difference: each block's data tuple
         is pickled with the highest protocol instead of protocol 2. Protocol 2 has no opcode for
@@ -404,7 +414,6 @@ class BulkWriter(SegmentWriter):
         postfile = pw._postfile
         fixedsize = pw._format.fixed_value_size()
         total = len(docs)
-        nlengths = len(lengths)
         comp_level = pw._compression
         term_weight = 0.0
         term_min = None
@@ -417,15 +426,10 @@ class BulkWriter(SegmentWriter):
             block_weights = array("f", weights[start:end])
             maxweight = max(0, max(weights[start:end]))
             minlength, maxlength = None, 0
-            if nlengths:
-                for d in ids:
-                    raw = lengths[d] if d < nlengths else 0
-                    if raw:
-                        q = quantized[raw] if raw < 1024 else byte_to_length(length_to_byte(raw))
-                        if minlength is None or q < minlength:
-                            minlength = q
-                        if q > maxlength:
-                            maxlength = q
+            if qlens is not None:
+                present = list(filter(None, map(qlens.__getitem__, ids)))
+                if present:
+                    minlength, maxlength = min(present), max(present)
             # W3PostingsWriter's _mini_ids, _mini_weights and _mini_values
             first = block_weights[0]
             if first == 1.0 and block_weights.count(1.0) == len(block_weights):
