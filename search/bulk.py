@@ -12,12 +12,13 @@ part:
   produces the same terms and positions (`FastAnalyzer`; tests/test_search_bulk.py compares both
   over the evaluation corpus);
 - postings stay in memory as compact arrays: for text fields, per term (document numbers in 4
-  bytes, frequencies and position deltas in 2, widened to 4 for a term that needs it); for the
+  bytes, frequencies and positions in 2, widened to 4 for a term that needs it); for the
   other fields (ids, URLs, dates: mostly terms of one document) one row per posting in flat
   arrays. Document numbers arrive in order, so each term's list is already sorted; only the
   terms are sorted, once;
-- blocks of 128 postings are handed to Whoosh's own `W3PostingsWriter`, so the files are Whoosh's
-  format and every reader and query works unchanged.
+- blocks of 128 postings are written as Whoosh's `W3PostingsWriter` writes them (same headers,
+  statistics and term infos), except that each block's data is pickled at the highest protocol
+  (see `_write_term`), so every reader and query works unchanged.
 
 Memory: about 16 bytes per posting, positions and terms included (~5 kB per article of the
 benchmark's size: 5-15 paragraphs). A process indexing 50,000 of them (half of a 100,000-article
@@ -50,7 +51,7 @@ BLOCK = 128  # postings per block: W3Codec's default blocklimit
 #: Default segment size, in postings: ~16 bytes each in memory (~380 MB).
 MAX_POSTINGS = 24_000_000
 _ONE = pack_uint(1)
-_NARROW_MAX = 65_535  # frequencies and position deltas up to this take 2 bytes each
+_NARROW_MAX = 65_535  # frequencies and positions up to this take 2 bytes each
 
 
 class FastAnalyzer:
