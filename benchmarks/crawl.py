@@ -112,6 +112,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=300, help="pages for the extraction-alone rate")
     args = parser.parse_args()
 
+    from scrapy.settings import SETTINGS_PRIORITIES
+
     from crawler.runner import scrapy_settings
     from newsarchive import api
     from newsarchive.config import load_config
@@ -125,7 +127,11 @@ def main() -> None:
                                      f"max_pages = {args.pages + 10}\nrevisit_after = []\n"),
             encoding="utf-8")
         config = load_config(config_path)
-        settings = scrapy_settings(config).copy_to_dict()
+        project = scrapy_settings(config)
+        # only what the project sets: copying Scrapy's defaults too would set deprecated ones
+        # (DNS_RESOLVER, RANDOMIZE_DOWNLOAD_DELAY) explicitly and make Scrapy warn about them
+        default = SETTINGS_PRIORITIES["default"]
+        settings = {name: project[name] for name in project if (project.getpriority(name) or 0) > default}
         settings.update({"ITEM_PIPELINES": {}, "EXTENSIONS": {}, "LOG_LEVEL": "WARNING"})
 
         bare_pages, bare_seconds = bare_rate(site, settings)

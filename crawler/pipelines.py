@@ -105,6 +105,12 @@ def _store_job(source_id: int, url: str, extraction: Extraction, pointer: Any, e
         return StorageFault(message)
 
 
+def _all_started(pool: ProcessPoolExecutor) -> bool:
+    """True when `pool` runs all its worker processes, so that submit() starts none."""
+    processes = getattr(pool, "_processes", None)  # CPython's executor: pid -> process
+    return processes is not None and len(processes) >= getattr(pool, "_max_workers", 1 << 30)
+
+
 def _header(headers: list[tuple[str, str]], name: str) -> str:
     name = name.lower()
     for key, value in headers:
@@ -187,9 +193,9 @@ class ArchivePipeline:
     @staticmethod
     def _context() -> Any:
         context = multiprocessing.get_context("forkserver")
-        # Workers fork with trafilatura, datasketch (MinHash) and SQLAlchemy loaded.
-        context.set_forkserver_preload(["archive.extract", "archive.boilerplate", "archive.dedup",
-                                        "archive.repository", "datasketch"])
+        # Workers fork with trafilatura, datasketch (MinHash), SQLAlchemy and the language
+        # model loaded.
+        context.set_forkserver_preload(["crawler.worker_preload"])
         start_forkserver_ignoring_ctrl_c()
         return context
 
@@ -217,9 +223,13 @@ class ArchivePipeline:
         for attempt in range(2):
             pool: ProcessPoolExecutor = getattr(self, which)
             try:
-                # submit() starts worker processes on demand (a forkserver launch takes a second
-                # or more): call it from a thread so the event loop keeps downloading meanwhile.
-                future = await asyncio.to_thread(pool.submit, func, *args)
+                if _all_started(pool):
+                    future = pool.submit(func, *args)
+                else:
+                    # submit() starts worker processes on demand (a forkserver launch takes a
+                    # second or more): call it from a thread so the event loop keeps downloading
+                    # meanwhile. Once every worker runs, a thread per job would only cost time.
+                    future = await asyncio.to_thread(pool.submit, func, *args)
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool:
                 if attempt == 1:

@@ -8,6 +8,7 @@ or a port the source's own configured URLs use.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -63,11 +64,22 @@ class ScopeMiddleware:
             raise IgnoreRequest(f"out of the source's scope: {request.url}")
 
 
+# Scrapy looks for a refresh in the first 4,096 characters of the decoded page: at most 4 bytes
+# each in any ASCII-compatible encoding.
+_REFRESH_SCAN_BYTES = 4 * 4096
+_REFRESH = re.compile(rb"refresh", re.IGNORECASE)
+
+
 class SafeMetaRefreshMiddleware(MetaRefreshMiddleware):
     """Scrapy's meta refresh handling, except that an unusable refresh URL (javascript:, data:)
-    leaves the page as it is instead of losing it to a ValueError."""
+    leaves the page as it is instead of losing it to a ValueError; and a page without the word
+    "refresh" near its start is passed on without decoding it (Scrapy decodes the whole body and
+    detects its encoding first: ~0.3 ms of the crawl process's time per page)."""
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Any:
+        head = response.body[:_REFRESH_SCAN_BYTES]
+        if b"\x00" not in head and not _REFRESH.search(head):  # (NUL bytes: UTF-16 or UTF-32)
+            return response
         try:
             return super().process_response(request, response)
         except ValueError:

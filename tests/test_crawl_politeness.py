@@ -170,7 +170,7 @@ def _pipeline_workers() -> list[int]:
         except (OSError, IndexError):
             return ""
 
-    marker = "archive.repository"
+    marker = "crawler.worker_preload"
     servers = {pid for pid in os.listdir("/proc") if pid.isdigit() and "forkserver" in cmdline(pid)
                and marker in cmdline(pid)}
     return [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and parent(pid) in servers]

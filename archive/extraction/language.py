@@ -18,6 +18,15 @@ def _identify(text: str) -> str:
     return lang
 
 
+def load_model() -> None:
+    """Load the identifier's model now (a forkserver does, so that its workers inherit it)."""
+    try:
+        import py3langid
+    except ImportError:  # pragma: no cover - declared as a dependency
+        return
+    py3langid.classify("load the model")
+
+
 def detect_language(text: str, declared: str = "") -> str:
     """Declared language when plausible; otherwise the language identified from the text."""
     sample = text[:5000]

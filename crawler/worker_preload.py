@@ -1,0 +1,16 @@
+"""What the extraction and writer processes' forkserver loads once, so each worker starts warm.
+
+A module imported through `set_forkserver_preload` runs in the forkserver before any worker is
+forked from it. Besides the modules, it loads the language identifier's model (py3langid reads
+and decompresses it on first use: ~1 s of CPU that every worker of every crawl paid again).
+"""
+
+import datasketch  # noqa: F401
+
+import archive.boilerplate  # noqa: F401
+import archive.dedup  # noqa: F401
+import archive.extract  # noqa: F401
+import archive.repository  # noqa: F401
+from archive.extraction.language import load_model
+
+load_model()
