@@ -43,3 +43,28 @@ def test_truncated_tail_keeps_earlier_records(tmp_path: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 50])  # a crash mid-write
     assert read_capture(tmp_path, pointer).body == b"first"
+
+
+def test_every_record_is_its_own_gzip_member(tmp_path: Path) -> None:
+    """A pointer's bytes are whole gzip members (one per record: the response, then its request),
+    so a record can be read at its offset alone; `gzip` and warcio read the file as a whole."""
+    import gzip
+    import zlib
+
+    store = WarcStore(tmp_path, prefix="src")
+    bodies = [("<html><body>" + f"<p>Paragraph {i} of a story.</p>" * 200 + "</body></html>").encode()
+              for i in range(3)]
+    pointers = [store.write(f"https://ex.com/{i}", 200, "OK", [("Content-Type", "text/html")], body,
+                            [("User-Agent", "newsarchive")]) for i, body in enumerate(bodies)]
+    store.close()
+    data = (tmp_path / pointers[0].file).read_bytes()
+    for pointer, body in zip(pointers, bodies, strict=True):
+        member = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        record = member.decompress(data[pointer.offset:pointer.offset + pointer.length])
+        assert member.eof and not member.unused_data  # exactly one whole member
+        assert record.startswith(b"WARC/1.") and record.endswith(body + b"\r\n\r\n")
+        assert len(record) > 3 * pointer.length  # compressed
+    assert gzip.decompress(data).count(b"WARC/1.") == 6
+    with open(tmp_path / pointers[0].file, "rb") as fh:
+        assert [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)
+                if r.rec_type == "response"] == [f"https://ex.com/{i}" for i in range(3)]
