@@ -9,6 +9,7 @@ whether a page's own `<link rel=canonical>` is trusted (same site only, never a 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string
@@ -52,9 +53,11 @@ def _canonicalize_once(url: str) -> str:
     return canonicalize_url(rebuilt, keep_fragments=False)
 
 
+@lru_cache(maxsize=8192)
 def canonicalize(url: str) -> str:
     """A stable form of `url`. Idempotent (applied until it no longer changes) and never raises
-    on a string: a URL it cannot parse is returned as given (stripped)."""
+    on a string: a URL it cannot parse is returned as given (stripped). Cached: storing one
+    article asks for the same URL up to four times, ~40 µs per pass."""
     current = url
     for _ in range(_MAX_PASSES):
         try:
