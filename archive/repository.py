@@ -437,8 +437,11 @@ class Repository:
             ids = list(fingerprints)
             for start in range(0, len(ids), 500):
                 s.execute(delete(ArticleFingerprint).where(ArticleFingerprint.article_id.in_(ids[start:start + 500])))
-            s.add_all(ArticleFingerprint(article_id=article_id, fingerprint=fp, source_id=source_id)
-                      for article_id, fps in fingerprints.items() for fp in fps)
+            # one executemany (Core): ORM objects for ~15 rows per article cost ~0.3 ms per article
+            rows = [{"article_id": article_id, "fingerprint": fp, "source_id": source_id}
+                    for article_id, fps in fingerprints.items() for fp in sorted(fps)]
+            if rows:
+                s.execute(insert(ArticleFingerprint.__table__), rows)
 
     def fingerprint_counts(self, source_id: int, min_count: int = 2) -> tuple[int, dict[str, int]]:
         """(articles observed, distinct-article count of each fingerprint seen at least min_count times)."""
