@@ -1,10 +1,13 @@
 """Crawl throughput: full crawl -> extract -> store against a bare downloading Scrapy spider.
 
-Usage: python benchmarks/crawl.py [--pages 2000] [--concurrency 4] [--dataset DIR]
+Usage: python benchmarks/crawl.py [--pages 2000] [--concurrency 4] [--dataset DIR] [--plain]
 
 A local news site on 127.0.0.1 serves PAGES article pages built at run time from the real
 paragraphs of the extraction dataset's ground truth (never copied into the repository), with
-a sitemap. In the same run it measures:
+a sitemap. The pages carry a real news site's chrome (benchmarks/newspage.py: ~125 kB, ~20 ms
+of extraction each, against ~180 kB and 18-33 ms for the dataset's real pages); `--plain` serves
+the test fixture's bare pages instead (~5 kB, ~5 ms), as sessions 2-6 measured. In the same run
+it measures:
   1. a bare Scrapy spider that only downloads the pages (same Scrapy settings);
   2. extraction alone (archive.extract, one process) x the CPU count;
   3. the full pipeline (`newsarchive crawl`: WARC + extraction pool + database) on a fresh
@@ -32,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from newspage import RealisticNewsSite  # noqa: E402
 from sites.newssite import NewsSite, SiteArticle  # noqa: E402
 
 DEFAULT_DATASET = Path("/work/shared/eval/extraction-dev")
@@ -110,6 +114,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="concurrency_per_domain")
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET)
     parser.add_argument("--sample", type=int, default=300, help="pages for the extraction-alone rate")
+    parser.add_argument("--plain", action="store_true", help="the test fixture's bare pages, without a news "
+                        "site's chrome")
     args = parser.parse_args()
 
     from scrapy.settings import SETTINGS_PRIORITIES
@@ -120,7 +126,8 @@ def main() -> None:
 
     cores = os.cpu_count() or 1
     articles = build_articles(args.dataset, args.pages)
-    with NewsSite(articles=articles) as site, tempfile.TemporaryDirectory() as tmp:
+    site_class = NewsSite if args.plain else RealisticNewsSite
+    with site_class(articles=articles) as site, tempfile.TemporaryDirectory() as tmp:
         config_path = Path(tmp) / "newsarchive.toml"
         config_path.write_text(site.config_text(
             feeds=False, extra_crawl=f"concurrency_per_domain = {args.concurrency}\nextract_workers = 0\n"
@@ -134,6 +141,10 @@ def main() -> None:
         settings = {name: project[name] for name in project if (project.getpriority(name) or 0) > default}
         settings.update({"ITEM_PIPELINES": {}, "EXTENSIONS": {}, "LOG_LEVEL": "WARNING"})
 
+        if isinstance(site, RealisticNewsSite):
+            site.prerender()
+        sample = list(site.articles.values())[:50]
+        page_kb = sum(len(site.article_html(a)) for a in sample) / len(sample) / 1000
         bare_pages, bare_seconds = bare_rate(site, settings)
         bare = bare_pages / bare_seconds
         extract_one = extraction_rate(site, args.sample)
@@ -155,8 +166,9 @@ def main() -> None:
         refetched = sum(1 for h in site.hits if h.path.startswith("/news/"))
 
     limit = min(bare, extract_all)
-    print(f"pages: {args.pages} real-paragraph article pages on 127.0.0.1, {cores} cores, "
-          f"concurrency_per_domain {args.concurrency}")
+    kind = "plain fixture" if args.plain else "news-site"
+    print(f"pages: {args.pages} real-paragraph {kind} article pages on 127.0.0.1 ({page_kb:.0f} kB on average), "
+          f"{cores} cores, concurrency_per_domain {args.concurrency}")
     print(f"bare Scrapy download:        {bare:8.1f} pages/s ({bare_pages} pages in {bare_seconds:.1f} s)")
     print(f"extraction alone:            {extract_one:8.1f} pages/s per core x {cores} = {extract_all:.1f} pages/s")
     print(f"full crawl->extract->store:  {full:8.1f} pages/s ({summary.new_articles} new articles, "
