@@ -68,9 +68,6 @@ class _GzipMembers:
             self._member = None
         self.file.flush()
 
-    def tell(self) -> int:
-        return self.file.tell()
-
 
 def _safe_part(text: str) -> str:
     return re.sub(r"[^a-zA-Z0-9_-]", "-", text)[:40] or "x"

@@ -43,6 +43,7 @@ class RealisticNewsSite(NewsSite):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        self._rendered: dict[int, bytes] = {}
         self._head = _chrome_head()
         menu = "".join(f'<li class="menu"><a href="/{s.lower()}/">{s}</a><ul>'
                        + _links(s.lower(), [f"{s} {topic}" for topic in ("news", "analysis", "live", "video",
@@ -63,11 +64,11 @@ class RealisticNewsSite(NewsSite):
         """Render every page now (once the server's address is known), so that serving a page
         costs the benchmark's process a socket write, as a real site's server on another machine
         would, not a page build on the cores the crawl is measured on."""
-        self._rendered = {}
+        self._rendered = {}  # earlier renders carry an earlier address
         self._rendered = {a.number: self.article_html(a) for a in self.articles.values()}
 
     def article_html(self, a: SiteArticle) -> bytes:
-        rendered = getattr(self, "_rendered", {}).get(a.number)
+        rendered = self._rendered.get(a.number)
         if rendered is not None:
             return rendered
         rng = random.Random(a.number)

@@ -52,6 +52,8 @@ BLOCK = 128  # postings per block: W3Codec's default blocklimit
 MAX_POSTINGS = 24_000_000
 _ONE = pack_uint(1)
 _NARROW_MAX = 65_535  # frequencies and positions up to this take 2 bytes each
+#: A field length as its length byte gives it back, for lengths below 1,024 (most of them).
+_QUANTIZED = [byte_to_length(length_to_byte(n)) for n in range(1024)]
 
 
 class FastAnalyzer:
@@ -369,8 +371,7 @@ class BulkWriter(SegmentWriter):
         lengths = self._lengths.get(fieldname)
         if not lengths:
             return None
-        quantized = [byte_to_length(length_to_byte(n)) for n in range(1024)]
-        qlens = [quantized[n] if n < 1024 else byte_to_length(length_to_byte(n)) for n in lengths]
+        qlens = [_QUANTIZED[n] if n < 1024 else byte_to_length(length_to_byte(n)) for n in lengths]
         qlens.extend([0] * (self._segdocs - len(qlens)))
         return qlens
 
@@ -424,8 +425,9 @@ class BulkWriter(SegmentWriter):
         for start in range(0, total, BLOCK):
             end = min(start + BLOCK, total)
             ids = docs[start:end]
-            block_weights = array("f", weights[start:end])
-            maxweight = max(0, max(weights[start:end]))
+            exact_weights = weights[start:end]
+            block_weights = array("f", exact_weights)  # what W3PostingsWriter stores and sums
+            maxweight = max(0, max(exact_weights))
             minlength, maxlength = None, 0
             if qlens is not None:
                 present = list(filter(None, map(qlens.__getitem__, ids)))

@@ -20,11 +20,7 @@ def _identify(text: str) -> str:
 
 def load_model() -> None:
     """Load the identifier's model now (a forkserver does, so that its workers inherit it)."""
-    try:
-        import py3langid
-    except ImportError:  # pragma: no cover - declared as a dependency
-        return
-    py3langid.classify("load the model")
+    _identify("load the model")
 
 
 def detect_language(text: str, declared: str = "") -> str:
