@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive.models import Article, ArticleSignature, LshBucket
@@ -143,6 +143,50 @@ def text_keys(text: str) -> TextKeys:
                     () if values is None else tuple(band_keys(values)))
 
 
+@lru_cache(maxsize=1)
+def _same_text_stmt():  # noqa: ANN202 - a SQLAlchemy Select
+    return select(Article.id, Article.cluster_id).where(
+        Article.text_hash == bindparam("text_hash"), Article.id != bindparam("aid"))
+
+
+@lru_cache(maxsize=1)
+def _signatures_stmt():  # noqa: ANN202 - a SQLAlchemy Select
+    return (select(ArticleSignature.article_id, ArticleSignature.minhash, Article.cluster_id)
+            .join(Article, Article.id == ArticleSignature.article_id)
+            .where(ArticleSignature.article_id.in_(bindparam("ids", expanding=True))))
+
+
+def matching_clusters(conn: Connection | Session, keys: TextKeys, word_count: int,
+                      article_id: int = 0) -> set[int]:
+    """Cluster ids of the stored articles (other than `article_id`) whose text is the same as,
+    or near enough to, the text `keys` were computed from. The statements are built once:
+    building them per article cost more than running them."""
+    matches: set[int] = set()
+    if word_count >= MIN_EXACT_WORDS:
+        matches.update(cid or aid for aid, cid in conn.execute(
+            _same_text_stmt(), {"text_hash": keys.text_hash, "aid": article_id}))
+    if keys.minhash is not None:
+        params: dict[str, int] = {"aid": article_id}
+        for i, (band, bucket) in enumerate(keys.bands):
+            params[f"b{i}"], params[f"k{i}"] = band, bucket
+        candidates = list(conn.scalars(_candidates_stmt(), params))
+        if candidates:
+            values = from_bytes(keys.minhash)
+            matches.update(cid or aid for aid, data, cid in conn.execute(_signatures_stmt(), {"ids": candidates})
+                           if similarity(values, from_bytes(data)) >= THRESHOLD)
+    return matches
+
+
+def merge_clusters(conn: Connection | Session, merged: set[int], target: int, article_id: int) -> None:
+    """Move the articles of clusters `merged` (but `article_id`) into cluster `target`; their
+    index documents must learn their new cluster."""
+    if merged:
+        conn.execute(
+            update(Article).where(Article.cluster_id.in_(merged), Article.id != article_id)
+            .values(cluster_id=target, version=Article.version + 1, needs_index=True)
+            .execution_options(synchronize_session=False))
+
+
 def assign_cluster(session: Session, article: Article, keys: TextKeys | None = None, *,
                    new: bool = False) -> None:
     """(Re)compute an article's text hash, signature and story cluster (it must have an id).
@@ -158,45 +202,21 @@ def assign_cluster(session: Session, article: Article, keys: TextKeys | None = N
     if not new:
         session.execute(delete(LshBucket).where(LshBucket.article_id == article.id))
         session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article.id))
-    values = None if keys.minhash is None else from_bytes(keys.minhash)
-    matches: set[int] = set()  # cluster ids of matching articles
-    if (article.word_count or 0) >= MIN_EXACT_WORDS:
-        matches.update(
-            cid or aid for aid, cid in session.execute(
-                select(Article.id, Article.cluster_id).where(
-                    Article.text_hash == article.text_hash, Article.id != article.id)))
-    if values is not None:
-        params: dict[str, int] = {"aid": article.id}
-        for i, (band, bucket) in enumerate(keys.bands):
-            params[f"b{i}"], params[f"k{i}"] = band, bucket
-        candidates = set(session.scalars(_candidates_stmt(), params))
-        if candidates:
-            rows = session.execute(
-                select(ArticleSignature.article_id, ArticleSignature.minhash, Article.cluster_id)
-                .join(Article, Article.id == ArticleSignature.article_id)
-                .where(ArticleSignature.article_id.in_(candidates))).all()
-            matches.update(cid or aid for aid, data, cid in rows
-                           if similarity(values, from_bytes(data)) >= THRESHOLD)
+    matches = matching_clusters(session, keys, article.word_count or 0, article.id)
     previous = article.cluster_id
     target = min(matches | {article.id})
     article.cluster_id = target
     merged = matches - {target}
     if previous == article.id and target != article.id:
         merged.add(article.id)  # its old cluster-mates follow it into the cluster it joined
-    if merged:
-        # Merge clusters; the other members' index documents must learn their new cluster.
-        session.execute(
-            update(Article).where(Article.cluster_id.in_(merged), Article.id != article.id)
-            .values(cluster_id=target, version=Article.version + 1, needs_index=True)
-            .execution_options(synchronize_session=False))
-    _insert_signature(session, article.id, keys)
+    merge_clusters(session, merged, target, article.id)
+    insert_signature(session.connection(), article.id, keys)
 
 
-def _insert_signature(session: Session, article_id: int, keys: TextKeys) -> None:
-    """The signature row and its band rows, as two plain INSERT statements (Core, on the
-    session's connection: the ORM's bulk-insert path costs more than the statements)."""
+def insert_signature(conn: Connection, article_id: int, keys: TextKeys) -> None:
+    """The signature row and its band rows, as two plain INSERT statements (Core: the ORM's
+    bulk-insert path costs more than the statements)."""
     if keys.minhash is not None:
-        conn = session.connection()
         conn.execute(insert(ArticleSignature.__table__), [{"article_id": article_id, "minhash": keys.minhash}])
         conn.execute(insert(LshBucket.__table__), [{"band": b, "bucket": k, "article_id": article_id}
                                                    for b, k in keys.bands])

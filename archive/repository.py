@@ -7,9 +7,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, Insert, Select, Update, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
 
@@ -64,6 +65,55 @@ def article_to_dict(article: Article, *, revisions: bool = False) -> dict[str, A
         data["revisions"] = [{"fetched_at": iso(r.fetched_at), "title": r.title, "word_count": r.word_count}
                              for r in article.revisions]
     return data
+
+
+# The store path's statements, built once: building a statement cost more than running it.
+_EXTRACTED_COLUMNS = ("title", "description", "authors", "published", "modified", "language", "section",
+                      "tags", "image_url", "site_name", "text", "html", "word_count")
+
+
+@lru_cache(maxsize=1)
+def _find_stmt() -> Select[Any]:
+    return (select(Article.id, Article.canonical_url)
+            .where(or_(Article.canonical_url == bindparam("canonical"),
+                       Article.id.in_(select(Alias.article_id)
+                                      .where(Alias.url.in_(bindparam("aliases", expanding=True))))))
+            .order_by(Article.id).with_for_update())
+
+
+@lru_cache(maxsize=1)
+def _same_content_stmt() -> Select[Any]:
+    return (select(Article.id).where(Article.source_id == bindparam("source_id"),
+                                     Article.content_hash == bindparam("digest"))
+            .order_by(Article.id).limit(1).with_for_update())
+
+
+@lru_cache(maxsize=1)
+def _insert_article_stmt() -> Insert:
+    return insert(Article.__table__)
+
+
+@lru_cache(maxsize=1)
+def _own_cluster_stmt() -> Update:
+    table = Article.__table__
+    return update(table).where(table.c.id == bindparam("aid")).values(cluster_id=table.c.id)
+
+
+@lru_cache(maxsize=1)
+def _insert_revision_stmt() -> Insert:
+    return insert(Revision.__table__)
+
+
+@lru_cache(maxsize=1)
+def _insert_alias_stmt() -> Insert:
+    return insert(Alias.__table__)
+
+
+def _revision_row(article_id: int, ex: Extraction, pointer: WarcPointer, fetched_at: datetime,
+                  digest: str) -> dict[str, Any]:
+    return dict(article_id=article_id, fetched_at=fetched_at, title=ex.title, text=ex.text, html=ex.html,
+                word_count=ex.word_count, content_hash=digest, warc_file=pointer.file,
+                warc_offset=pointer.offset)
 
 
 @dataclass(frozen=True)
@@ -225,64 +275,85 @@ class Repository:
                pointer: WarcPointer, fetched_at: datetime, digest: str, etag: str,
                last_modified: str, aliases: set[str], keys: dedup.TextKeys | None = None) -> StoreResult:
         with self.db.session() as s:
+            conn = s.connection()
             # FOR UPDATE (PostgreSQL): a concurrent writer of the same article waits, then sees
             # this transaction's text, so the same change is never stored twice. One statement
             # finds the article by its canonical URL (preferred) or by one of the aliases.
+            found = conn.execute(_find_stmt(), {"canonical": canonical, "aliases": sorted(aliases)}).all()
+            article_id = next((row.id for row in found if row.canonical_url == canonical),
+                              found[0].id if found else None)
+            same_text = None
+            if article_id is None and ex.word_count >= dedup.MIN_EXACT_WORDS:
+                # The same text under another URL of this source (slug change, print/section
+                # variant): one article, and this URL becomes an alias of it.
+                same_text = conn.scalar(_same_content_stmt(), {"source_id": source_id, "digest": digest})
+            if article_id is None and same_text is None:
+                return self._insert_new(conn, source_id, fetched_url, canonical, ex, pointer, fetched_at,
+                                        digest, etag, last_modified, aliases, keys)
             # The text and HTML columns are not read: a revisit of an unchanged page compares
             # hashes only, and a changed page overwrites them.
-            found = list(s.scalars(select(Article).options(*_NO_BODY).where(or_(
-                Article.canonical_url == canonical,
-                Article.id.in_(select(Alias.article_id).where(Alias.url.in_(aliases)))))
-                .order_by(Article.id).with_for_update()))
-            article = next((a for a in found if a.canonical_url == canonical), found[0] if found else None)
-            if article is not None and article.source_id != source_id:
+            article = s.get(Article, article_id or same_text, options=_NO_BODY)
+            assert article is not None  # locked by the statement that found it
+            if article.source_id != source_id:
                 # Another source owns this URL; never let a page overwrite another site's article.
                 return StoreResult("unchanged", article.id)
             outcome = "unchanged"
-            if article is None and ex.word_count >= dedup.MIN_EXACT_WORDS:
-                # The same text under another URL of this source (slug change, print/section
-                # variant): one article, and this URL becomes an alias of it.
-                article = s.scalar(select(Article).options(*_NO_BODY).where(
-                    Article.source_id == source_id, Article.content_hash == digest)
-                    .order_by(Article.id).limit(1).with_for_update())
-                if article is not None and article.canonical_url != canonical:
-                    outcome = "duplicate"
-                    aliases.add(canonical)
-                # (the same canonical URL here means a concurrent writer created it meanwhile)
-            if article is None:
-                article = Article(source_id=source_id, canonical_url=canonical, first_seen=fetched_at)
-                s.add(article)
-                outcome = "new"
-            elif outcome != "duplicate" and article.content_hash != digest:
+            if article_id is None and article.canonical_url != canonical:
+                outcome = "duplicate"
+                aliases.add(canonical)
+            # (the same canonical URL found by its text means a concurrent writer created it meanwhile)
+            elif article.content_hash != digest:
                 outcome = "updated"
-            if outcome in ("new", "updated"):
+            if outcome == "updated":
                 self._apply(article, fetched_url, ex, pointer, fetched_at, digest)
-                article.version = 1 if outcome == "new" else article.version + 1
+                article.version += 1
                 article.needs_index = True
-                if keys is not None and keys.matches(ex.text):
-                    article.text_hash = keys.text_hash  # in the INSERT, not a later UPDATE
             article.last_seen = fetched_at
             if outcome != "duplicate":  # validators belong to the URL that was fetched
                 article.etag, article.last_modified_header = etag[:255], last_modified[:64]
             s.flush()
-            if outcome in ("new", "updated"):
+            if outcome == "updated":
                 # A plain INSERT: appending to article.revisions would load every earlier one.
-                s.connection().execute(insert(Revision.__table__), [dict(
-                    article_id=article.id, fetched_at=fetched_at, title=ex.title, text=ex.text,
-                    html=ex.html, word_count=ex.word_count, content_hash=digest,
-                    warc_file=pointer.file, warc_offset=pointer.offset)])
-                if outcome == "updated":
-                    s.expire(article, ["revisions"])
-            if outcome in ("new", "updated") or not article.text_hash:
-                dedup.assign_cluster(s, article, keys, new=outcome == "new")
-            # A new article was found by none of its aliases: they are not stored yet.
-            known = set() if outcome == "new" else set(
-                s.scalars(select(Alias.url).where(Alias.url.in_(aliases))))
+                conn.execute(insert(Revision.__table__), [_revision_row(article.id, ex, pointer, fetched_at, digest)])
+                s.expire(article, ["revisions"])
+            if outcome == "updated" or not article.text_hash:
+                dedup.assign_cluster(s, article, keys)
+            known = set(s.scalars(select(Alias.url).where(Alias.url.in_(aliases))))
             if aliases - known:
-                s.connection().execute(insert(Alias.__table__), [{"url": url, "article_id": article.id}
-                                                         for url in sorted(aliases - known)])
+                conn.execute(insert(Alias.__table__), [{"url": url, "article_id": article.id}
+                                                       for url in sorted(aliases - known)])
             s.flush()
             return StoreResult(outcome, article.id)
+
+    @staticmethod
+    def _insert_new(conn: Connection, source_id: int, fetched_url: str, canonical: str, ex: Extraction,
+                    pointer: WarcPointer, fetched_at: datetime, digest: str, etag: str, last_modified: str,
+                    aliases: set[str], keys: dedup.TextKeys | None) -> StoreResult:
+        """A new article: its row, first revision, clustering rows and aliases as plain INSERTs
+        (Core). The ORM's unit of work cost three times what the statements do, and a crawl
+        stores mostly new articles (docs/scaling.md)."""
+        if keys is None or not keys.matches(ex.text):
+            keys = dedup.text_keys(ex.text)
+        # Clustered before the INSERT: the matching articles are older, so their cluster ids
+        # (smallest member ids) are smaller than the new article's id.
+        matches = dedup.matching_clusters(conn, keys, ex.word_count)
+        cluster = min(matches) if matches else None
+        row = {name: getattr(ex, name) for name in _EXTRACTED_COLUMNS}
+        row.update(source_id=source_id, url=fetched_url, canonical_url=canonical, content_hash=digest,
+                   text_hash=keys.text_hash, cluster_id=cluster, fetched_at=fetched_at, first_seen=fetched_at,
+                   last_seen=fetched_at, warc_file=pointer.file, warc_offset=pointer.offset,
+                   warc_length=pointer.length, etag=etag[:255], last_modified_header=last_modified[:64],
+                   version=1, needs_index=True)
+        article_id = conn.execute(_insert_article_stmt(), row).inserted_primary_key[0]
+        if cluster is None:  # a story of its own: its cluster is itself
+            conn.execute(_own_cluster_stmt(), {"aid": article_id})
+        else:
+            dedup.merge_clusters(conn, matches - {cluster}, cluster, article_id)
+        conn.execute(_insert_revision_stmt(), [_revision_row(article_id, ex, pointer, fetched_at, digest)])
+        dedup.insert_signature(conn, article_id, keys)
+        # Found by none of its aliases: none is stored yet.
+        conn.execute(_insert_alias_stmt(), [{"url": url, "article_id": article_id} for url in sorted(aliases)])
+        return StoreResult("new", article_id)
 
     @staticmethod
     def _apply(article: Article, fetched_url: str, ex: Extraction, pointer: WarcPointer,
