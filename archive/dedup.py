@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from archive.models import Article, ArticleSignature, LshBucket
@@ -65,12 +65,15 @@ def _lsh_params() -> tuple[int, int]:
 
 @lru_cache(maxsize=1)
 def _candidates_stmt():  # noqa: ANN202 - a SQLAlchemy Select
-    """Articles sharing any of BANDS (band, bucket) pairs with an article; built once (building
-    the 25-term OR anew for every article cost more than running it)."""
-    return select(LshBucket.article_id).where(
-        or_(*(and_(LshBucket.band == bindparam(f"b{i}"), LshBucket.bucket == bindparam(f"k{i}"))
-              for i in range(BANDS))),
-        LshBucket.article_id != bindparam("aid"))
+    """(article id, cluster id, bands shared) of the articles sharing any of BANDS (band, bucket)
+    pairs with an article; built once (building the 25-term OR anew for every article cost more
+    than running it)."""
+    return (select(LshBucket.article_id, Article.cluster_id, func.count())
+            .join(Article, Article.id == LshBucket.article_id)
+            .where(or_(*(and_(LshBucket.band == bindparam(f"b{i}"), LshBucket.bucket == bindparam(f"k{i}"))
+                         for i in range(BANDS))),
+                   LshBucket.article_id != bindparam("aid"))
+            .group_by(LshBucket.article_id, Article.cluster_id))
 
 
 @lru_cache(maxsize=1)
@@ -151,8 +154,7 @@ def _same_text_stmt():  # noqa: ANN202 - a SQLAlchemy Select
 
 @lru_cache(maxsize=1)
 def _signatures_stmt():  # noqa: ANN202 - a SQLAlchemy Select
-    return (select(ArticleSignature.article_id, ArticleSignature.minhash, Article.cluster_id)
-            .join(Article, Article.id == ArticleSignature.article_id)
+    return (select(ArticleSignature.article_id, ArticleSignature.minhash)
             .where(ArticleSignature.article_id.in_(bindparam("ids", expanding=True))))
 
 
@@ -169,11 +171,25 @@ def matching_clusters(conn: Connection | Session, keys: TextKeys, word_count: in
         params: dict[str, int] = {"aid": article_id}
         for i, (band, bucket) in enumerate(keys.bands):
             params[f"b{i}"], params[f"k{i}"] = band, bucket
-        candidates = list(conn.scalars(_candidates_stmt(), params))
-        if candidates:
-            values = from_bytes(keys.minhash)
-            matches.update(cid or aid for aid, data, cid in conn.execute(_signatures_stmt(), {"ids": candidates})
-                           if similarity(values, from_bytes(data)) >= THRESHOLD)
+        # A cluster matches when any of its candidates is similar enough: its candidates are
+        # compared best first (most bands shared), and the others of a cluster that matched are
+        # never read. A story republished 30 times costs one signature, not 30.
+        by_cluster: dict[int, list[tuple[int, int]]] = {}
+        for aid, cid, shared in conn.execute(_candidates_stmt(), params):
+            by_cluster.setdefault(cid or aid, []).append((-shared, aid))
+        values = from_bytes(keys.minhash)
+        queues = [sorted(candidates, reverse=True) for candidates in by_cluster.values()]
+        pending = dict(zip(by_cluster, queues, strict=True))
+        while pending:
+            ids = {cluster: queue.pop()[1] for cluster, queue in pending.items()}
+            signatures = dict(conn.execute(_signatures_stmt(), {"ids": list(ids.values())}).all())
+            for cluster, aid in ids.items():
+                data = signatures.get(aid)
+                if data is not None and similarity(values, from_bytes(data)) >= THRESHOLD:
+                    matches.add(cluster)
+                    del pending[cluster]
+                elif not pending[cluster]:
+                    del pending[cluster]
     return matches
 
 

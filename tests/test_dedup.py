@@ -130,3 +130,58 @@ def test_backfill_after_upgrade_recomputes_clusters(repo: Repository) -> None:
     with repo.db.session() as s:
         assert s.get(Article, second.article_id).cluster_id == first.article_id
         assert all(s.scalars(select(Article.text_hash)))
+
+
+def test_matching_clusters_is_the_exhaustive_comparison(repo: Repository) -> None:
+    """matching_clusters reads one candidate per cluster while it matches (best first) instead of
+    every candidate's signature: it must give exactly the clusters that comparing every
+    candidate gives, also when a cluster's best candidate is not similar enough and another is."""
+    rng = random.Random(7)
+    sid = repo.ensure_source("wire")
+    bases = [story(100 + i) for i in range(3)]
+    n = 0
+    for base in bases:
+        for changes in (0, 8, 16, 24, 32, 40, 48):
+            n += 1
+            repo.store_article(sid, f"https://wire.example/{n}", ex(edited(base, n, changes)), POINTER)
+    with repo.db.engine.connect() as conn:
+        signatures = {aid: dedup.from_bytes(sig) for aid, sig in conn.execute(
+            select(ArticleSignature.article_id, ArticleSignature.minhash))}
+        bands: dict[tuple[int, int], set[int]] = {}
+        for band, bucket, aid in conn.execute(select(LshBucket.band, LshBucket.bucket, LshBucket.article_id)):
+            bands.setdefault((band, bucket), set()).add(aid)
+
+    def set_clusters(clusters: dict[int, int]) -> None:
+        with repo.db.engine.begin() as conn:
+            for aid, cid in clusters.items():
+                conn.execute(update(Article).where(Article.id == aid).values(cluster_id=cid))
+
+    def check(keys: dedup.TextKeys, clusters: dict[int, int]) -> tuple[dict[int, int], set[int]]:
+        values = dedup.from_bytes(keys.minhash)
+        shared: dict[int, int] = {}
+        for pair in keys.bands:
+            for aid in bands.get(pair, ()):
+                shared[aid] = shared.get(aid, 0) + 1
+        similar = {aid for aid in shared if dedup.similarity(values, signatures[aid]) >= dedup.THRESHOLD}
+        with repo.db.engine.connect() as conn:
+            assert dedup.matching_clusters(conn, keys, 300) == {clusters[aid] for aid in similar}
+        return shared, similar
+
+    hard_cases = 0
+    for probe in range(24):
+        keys = dedup.text_keys(" ".join(edited(bases[probe % 3], 1000 + probe, rng.choice((2, 10, 18, 26)))))
+        # clusters mixing similar and dissimilar articles at random
+        clusters = {aid: rng.choice(sorted(signatures)[:4]) for aid in signatures}
+        set_clusters(clusters)
+        shared, similar = check(keys, clusters)
+        # a cluster whose first-compared candidate (most bands shared, then smallest id) is not
+        # similar enough while a later one is
+        order = sorted(shared, key=lambda aid: (-shared[aid], aid))
+        first = next((a for a in order if a not in similar), None)
+        later = next((a for a in order[order.index(first) + 1:] if a in similar), None) if first else None
+        if later is not None:
+            clusters = {aid: aid for aid in signatures} | {later: first}
+            set_clusters(clusters)
+            check(keys, clusters)
+            hard_cases += 1
+    assert hard_cases  # the fallback to a cluster's next candidate was exercised

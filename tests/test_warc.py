@@ -68,3 +68,51 @@ def test_every_record_is_its_own_gzip_member(tmp_path: Path) -> None:
     with open(tmp_path / pointers[0].file, "rb") as fh:
         assert [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)
                 if r.rec_type == "response"] == [f"https://ex.com/{i}" for i in range(3)]
+
+
+def test_digests_are_the_ones_warcio_computes(tmp_path: Path) -> None:
+    """The store hashes the body itself (warcio would buffer and hash it twice): its payload and
+    block digests must be exactly those warcio's own writer gives the same record, and pass
+    warcio's digest check on reading."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    body = ("<html><body>" + "<p>Zürich — a story.</p>" * 3000 + "</body></html>").encode()
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("ETag", '"v1"')]
+    store = WarcStore(tmp_path)
+    pointer = store.write("https://ex.com/a", 200, "OK", headers, body, [("User-Agent", "newsarchive")])
+    store.close()
+    responses = []
+    with open(tmp_path / pointer.file, "rb") as fh:
+        for record in ArchiveIterator(fh, check_digests="raise"):  # raises on a wrong digest
+            assert record.content_stream().read() == (body if record.rec_type == "response" else b"")
+            if record.rec_type == "response":
+                responses.append(record)
+    [ours] = responses
+
+    reference = WARCWriter(BytesIO(), gzip=False)
+    http = StatusAndHeaders("200 OK", [*headers, ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+    theirs = reference.create_warc_record("https://ex.com/a", "response", payload=BytesIO(body),
+                                          http_headers=http)
+    reference.write_record(theirs)
+    for name in ("WARC-Payload-Digest", "WARC-Block-Digest", "Content-Length"):
+        assert ours.rec_headers.get_header(name) == theirs.rec_headers.get_header(name), name
+    assert ours.rec_headers.get_header("WARC-Payload-Digest").startswith("sha1:")
+
+
+def test_a_wrong_digest_is_caught_on_reading(tmp_path: Path) -> None:
+    """The digest check the test above relies on does fail on a damaged record."""
+    import gzip
+
+    from warcio.exceptions import ArchiveLoadFailed
+
+    store = WarcStore(tmp_path)
+    pointer = store.write("https://ex.com/a", 200, "OK", [], b"<p>original text</p>")
+    store.close()
+    path = tmp_path / pointer.file
+    path.write_bytes(gzip.compress(gzip.decompress(path.read_bytes()).replace(b"original", b"modified")))
+    with open(path, "rb") as fh, pytest.raises(ArchiveLoadFailed):
+        for record in ArchiveIterator(fh, check_digests="raise"):
+            record.content_stream().read()
