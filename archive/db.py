@@ -13,17 +13,17 @@ from datetime import datetime
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from newsarchive.errors import UserError
+
+if TYPE_CHECKING:  # Alembic (0.2 s to import) is imported where a schema is read or upgraded:
+    # the crawl's worker processes open the database without either.
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 T = TypeVar("T")
@@ -92,6 +92,8 @@ def make_engine(url: str) -> Engine:
 
 
 def _alembic_config(connection: Any) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.attributes["connection"] = connection
@@ -99,6 +101,9 @@ def _alembic_config(connection: Any) -> AlembicConfig:
 
 
 def head_revision() -> str:
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(migrations_dir()))
     head = ScriptDirectory.from_config(cfg).get_current_head()
@@ -107,6 +112,8 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -135,6 +142,9 @@ def _backup_sqlite(engine: Engine) -> Path | None:
 
 
 def known_revisions() -> set[str]:
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(migrations_dir()))
     return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
@@ -170,6 +180,8 @@ def upgrade(engine: Engine) -> str | None:
             with conn.begin():
                 if engine.dialect.name == "postgresql":
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7240114)")
+                from alembic import command
+
                 command.upgrade(_alembic_config(conn), "head")
             if sqlite:
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
