@@ -105,6 +105,19 @@ def _store_job(source_id: int, url: str, extraction: Extraction, pointer: Any, e
         return StorageFault(message)
 
 
+def worker_context() -> Any:
+    """The multiprocessing context of the worker and writer processes, its forkserver started.
+
+    Workers fork with trafilatura, datasketch (MinHash), SQLAlchemy and the language model
+    loaded. The forkserver imports them (≈ 2 s of CPU) in the background: `crawl_here` calls this
+    before Scrapy starts, so that the imports overlap Scrapy's own start-up instead of holding
+    up the first extraction."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.worker_preload"])
+    start_forkserver_ignoring_ctrl_c()
+    return context
+
+
 def _all_started(pool: ProcessPoolExecutor) -> bool:
     """True when `pool` runs all its worker processes, so that submit() starts none."""
     processes = getattr(pool, "_processes", None)  # CPython's executor: pid -> process
@@ -192,12 +205,7 @@ class ArchivePipeline:
 
     @staticmethod
     def _context() -> Any:
-        context = multiprocessing.get_context("forkserver")
-        # Workers fork with trafilatura, datasketch (MinHash), SQLAlchemy and the language
-        # model loaded.
-        context.set_forkserver_preload(["crawler.worker_preload"])
-        start_forkserver_ignoring_ctrl_c()
-        return context
+        return worker_context()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context())

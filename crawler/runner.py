@@ -90,10 +90,11 @@ def crawl_here(config: Config, names: list[str], *, progress: bool = False,
     """Crawl in this process (the reactor can run only once per process)."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.pipelines import collect_summary
+    from crawler.pipelines import collect_summary, worker_context
     from crawler.spiders.news import NewsSpider
 
     sources = config.select_sources(names)
+    worker_context()  # the workers' forkserver imports while Scrapy starts
     process = CrawlerProcess(scrapy_settings(config, progress=progress, log_level=log_level,
                                              revisit_all=revisit_all))
     crawlers = []
