@@ -16,6 +16,8 @@ it measures:
 (1)-(3) are measured REPEAT times, next to each other each time, and medians reported: this
 machine's speed drifts by 10-20% over minutes (session 7 saw one page's extraction take 27 ms,
 then 34 ms), which one measurement of each would turn into a ratio off by as much.
+Each repeat also prints the CPU time per article of the crawl's processes by role, sampled
+from /proc (benchmarks/cpu.py; Linux only).
 Target: (3) >= 80% of min((1), (2)); (4) under 5 s. It also prints the ceiling when download
 and extraction share the same cores, 1 / (1/(1) + 1/(2)), which is what (3) can approach on a
 small machine (docs/scaling.md).
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from cpu import TreeCPU  # noqa: E402
 from newspage import RealisticNewsSite  # noqa: E402
 from sites.newssite import NewsSite, SiteArticle  # noqa: E402
 
@@ -142,9 +145,11 @@ def main() -> None:
             config = _config(site, Path(tmp) / f"run{repeat}", args)
             bare_pages, bare_seconds = bare_rate(site, _bare_settings(config))
             extract_all = extraction_rate(site, args.sample) * cores
-            started = time.perf_counter()
-            [summary] = api.crawl(config)
+            started, own_cpu = time.perf_counter(), time.process_time()
+            with TreeCPU() as tree:
+                [summary] = api.crawl(config)
             full_wall = time.perf_counter() - started
+            cpu = {**tree.by_role(), "this process (HTTP server, sampling)": time.process_time() - own_cpu}
             with api.open_archive(config) as repo:
                 run = repo.stats()["sources"][0]["last_crawl"]
             crawl_seconds = (datetime.fromisoformat(run["finished_at"])
@@ -155,6 +160,10 @@ def main() -> None:
                   f"{full:.1f} pages/s ({summary.new_articles} new articles, {crawl_seconds:.1f} s in the crawl, "
                   f"{full_wall:.1f} s wall incl. process start) = {full / min(runs[-1][:2]):.0%} of min()",
                   flush=True)
+            if tree.available and summary.new_articles:
+                parts = ", ".join(f"{role} {seconds / summary.new_articles * 1000:.1f}"
+                                  for role, seconds in sorted(cpu.items(), key=lambda kv: -kv[1]) if seconds)
+                print(f"  CPU ms per article: {parts} (worker processes: extraction and the writer)", flush=True)
 
         site.hits.clear()
         started = time.perf_counter()
