@@ -126,6 +126,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="measure bare, extraction and full this many "
                         "times (each a fresh archive); medians are reported")
     args = parser.parse_args()
+    if args.repeat < 1 or args.pages < 1:
+        parser.error("--repeat and --pages must be at least 1")
 
     from newsarchive import api
 
