@@ -5,7 +5,7 @@ The same wire story republished (lightly edited) by several sites forms a *story
 published by …" and search can collapse a cluster into one hit.
 
 Clustering is incremental and lives in the database, so it works across processes and on
-PostgreSQL: each article's MinHash signature (datasketch, word 3-shingles) is stored in
+PostgreSQL: each article's MinHash signature (datasketch's, word 3-shingles) is stored in
 `article_signatures`, and its LSH bands in `lsh_buckets` (band, bucket). A new or changed
 article looks up the articles sharing a bucket, keeps those whose estimated Jaccard similarity
 reaches THRESHOLD, and joins (merging, if need be) their clusters. An article whose text is
@@ -14,8 +14,8 @@ rewritten into another story moves to that story's cluster (or its own).
 The session-level functions here are called by archive.repository inside its transactions.
 The CPU part (normalizing, hashing, MinHash) is `text_keys`: the crawler computes it in its
 extraction worker processes and hands the result to the repository, so storing an article in
-the crawler's main process costs only database statements. datasketch (which pulls in scipy,
-≈ 1.7 s) is imported on first use only.
+the crawler's main process costs only database statements. The signature is datasketch 2's
+MinHash, computed with numpy here (`_signature` says why); the tests compare it with datasketch.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
@@ -33,11 +32,8 @@ from sqlalchemy.orm import Session
 
 from archive.models import Article, ArticleSignature, LshBucket
 
-if TYPE_CHECKING:
-    from datasketch import MinHash
-
 NUM_PERM = 128
-SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures depend on it
+SCHEME = "affine32"  # datasketch 2's permutation scheme (reproduced here); stored signatures depend on it
 SHINGLE_WORDS = 3
 THRESHOLD = 0.5  # estimated Jaccard similarity of 3-shingle sets; wire copies score 0.6-1.0
 MIN_WORDS = 40  # shorter texts (stubs, teasers) are too unspecific to cluster
@@ -77,10 +73,22 @@ def _candidates_stmt():  # noqa: ANN202 - a SQLAlchemy Select
 
 
 @lru_cache(maxsize=1)
-def _template() -> MinHash:
-    from datasketch import MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) of datasketch 2's "affine32" permutations for NUM_PERM and seed 1, generated as
+    `MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32")` generates them (odd multipliers)."""
+    gen = np.random.RandomState(1)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, element-wise (uint32 arithmetic wraps, as intended)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -89,24 +97,20 @@ def signature(text: str) -> np.ndarray | None:
 
 
 def _signature(words: list[str]) -> np.ndarray | None:
+    """datasketch 2's MinHash of the word 3-shingles (scheme "affine32", its default SHA-1 hash),
+    computed here: importing datasketch imports scipy for its LSH index, which the archive does
+    not use (its bands live in the database) — 0.74 s at the start of every crawl's workers —
+    and the per-shingle function calls took half of the time. tests/test_dedup_keys.py compares
+    every signature with datasketch's own."""
     if len(words) < MIN_WORDS:
         return None
     assert SHINGLE_WORDS == 3  # the shingles below are word triples
     shingles = {f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)}
-    # datasketch's default hash (sha1_hash32: the SHA-1 digest's first 4 bytes, little-endian),
-    # computed here in one comprehension: through its per-value function it took half the time.
-    hashes = [int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little") for s in shingles]
-    from datasketch import MinHash
-
-    template = _template()
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=SCHEME,
-                      hashfunc=_precomputed)
-    minhash.update_batch(hashes)
-    return minhash.hashvalues.astype(np.uint32)
-
-
-def _precomputed(value: int) -> int:
-    return value
+    # datasketch's sha1_hash32: the SHA-1 digest's first 4 bytes, little-endian
+    hashes = np.fromiter((int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little")
+                          for s in shingles), dtype=np.uint32, count=len(shingles))
+    a, b = _permutations()
+    return (_fmix32(hashes)[:, None] * a + b).min(axis=0)
 
 
 def to_bytes(values: np.ndarray) -> bytes:

@@ -108,7 +108,7 @@ def _store_job(source_id: int, url: str, extraction: Extraction, pointer: Any, e
 def worker_context() -> Any:
     """The multiprocessing context of the worker and writer processes, its forkserver started.
 
-    Workers fork with trafilatura, datasketch (MinHash), SQLAlchemy and the language model
+    Workers fork with trafilatura, numpy (MinHash), SQLAlchemy and the language model
     loaded. The forkserver imports them (≈ 2 s of CPU) in the background: `crawl_here` calls this
     before Scrapy starts, so that the imports overlap Scrapy's own start-up instead of holding
     up the first extraction."""

@@ -5,8 +5,6 @@ forked from it. Besides the modules, it loads the language identifier's model (p
 and decompresses it on first use: ~1 s of CPU that every worker of every crawl paid again).
 """
 
-import datasketch  # noqa: F401
-
 import archive.boilerplate  # noqa: F401
 import archive.dedup  # noqa: F401
 import archive.extract  # noqa: F401
