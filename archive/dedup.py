@@ -52,7 +52,11 @@ def normalize_text(text: str) -> str:
 
 def text_hash(text: str) -> str:
     """SHA-256 of the normalized text: equal for exact copies that differ only in formatting."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+    return _normalized_hash(normalize_text(text))
+
+
+def _normalized_hash(normalized: str) -> str:
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
 def _lsh_params() -> tuple[int, int]:
@@ -158,7 +162,7 @@ def text_keys(text: str) -> TextKeys:
     """Text hash, MinHash signature and LSH bands of a text (pure CPU, no database)."""
     normalized = normalize_text(text)  # once, for both the hash and the signature
     values = _signature(normalized.split())
-    return TextKeys(_check(text), hashlib.sha256(normalized.encode("utf-8")).hexdigest(),
+    return TextKeys(_check(text), _normalized_hash(normalized),
                     None if values is None else to_bytes(values), () if values is None else tuple(band_keys(values)))
 
 
@@ -194,8 +198,8 @@ def matching_clusters(conn: Connection | Session, keys: TextKeys, word_count: in
         for aid, cid, shared in conn.execute(_candidates_stmt(), params):
             by_cluster.setdefault(cid or aid, []).append((-shared, aid))
         values = from_bytes(keys.minhash)
-        queues = [sorted(candidates, reverse=True) for candidates in by_cluster.values()]
-        pending = dict(zip(by_cluster, queues, strict=True))
+        # each cluster's candidates, best last: pop() takes the most bands shared, then the smallest id
+        pending = {cluster: sorted(candidates, reverse=True) for cluster, candidates in by_cluster.items()}
         while pending:
             ids = {cluster: queue.pop()[1] for cluster, queue in pending.items()}
             signatures = dict(conn.execute(_signatures_stmt(), {"ids": list(ids.values())}).all())
@@ -219,21 +223,18 @@ def merge_clusters(conn: Connection | Session, merged: set[int], target: int, ar
             .execution_options(synchronize_session=False))
 
 
-def assign_cluster(session: Session, article: Article, keys: TextKeys | None = None, *,
-                   new: bool = False) -> None:
-    """(Re)compute an article's text hash, signature and story cluster (it must have an id).
+def assign_cluster(session: Session, article: Article, keys: TextKeys | None = None) -> None:
+    """(Re)compute a stored article's text hash, signature and story cluster (a new article is
+    clustered by the repository's INSERT path, with `matching_clusters`).
 
     `keys` are the article text's `text_keys` when the caller computed them already (they are
-    recomputed if they belong to another text); `new` says the article was just inserted, so it
-    has no signature rows to replace.
+    recomputed if they belong to another text).
     """
     text = article.text or ""
     if keys is None or not keys.matches(text):
         keys = text_keys(text)
     article.text_hash = keys.text_hash
-    if not new:
-        session.execute(delete(LshBucket).where(LshBucket.article_id == article.id))
-        session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article.id))
+    _delete_signature(session, article.id)
     matches = matching_clusters(session, keys, article.word_count or 0, article.id)
     previous = article.cluster_id
     target = min(matches | {article.id})
@@ -254,17 +255,16 @@ def insert_signature(conn: Connection, article_id: int, keys: TextKeys) -> None:
                                                    for b, k in keys.bands])
 
 
-def _add_signature(session: Session, article_id: int, values: np.ndarray | None) -> None:
-    if values is not None:
-        session.add(ArticleSignature(article_id=article_id, minhash=to_bytes(values)))
-        session.add_all(LshBucket(band=b, bucket=k, article_id=article_id) for b, k in band_keys(values))
+def _delete_signature(session: Session, article_id: int) -> None:
+    session.execute(delete(LshBucket).where(LshBucket.article_id == article_id))
+    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article_id))
 
 
-def save_signature(session: Session, article: Article) -> None:
-    """Store an article's signature and LSH bands without touching its cluster (import)."""
-    session.execute(delete(LshBucket).where(LshBucket.article_id == article.id))
-    session.execute(delete(ArticleSignature).where(ArticleSignature.article_id == article.id))
-    _add_signature(session, article.id, signature(article.text or ""))
+def save_signature(session: Session, article: Article, keys: TextKeys) -> None:
+    """Store an article's signature and LSH bands (`keys`: its text's `text_keys`) without
+    touching its cluster (import). The article's row must be flushed."""
+    _delete_signature(session, article.id)
+    insert_signature(session.connection(), article.id, keys)
 
 
 def cluster_members(session: Session, cluster_id: int | None) -> list[Article]:

@@ -179,9 +179,10 @@ def _insert(session: Session, record: dict[str, Any], number: int, sources: dict
             session.add(Alias(url=url, article_id=article.id))
             report.aliases += 1
     session.flush()
+    keys = dedup.text_keys(article.text or "")
     if not article.text_hash:
-        article.text_hash = dedup.text_hash(article.text)
-    dedup.save_signature(session, article)
+        article.text_hash = keys.text_hash
+    dedup.save_signature(session, article, keys)
     report.articles += 1
 
 

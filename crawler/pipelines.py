@@ -203,15 +203,11 @@ class ArchivePipeline:
         self.pool = self._new_pool()
         self.writer = self._new_writer()
 
-    @staticmethod
-    def _context() -> Any:
-        return worker_context()
-
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context())
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=worker_context())
 
     def _new_writer(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=1, mp_context=self._context(), initializer=_writer_init,
+        return ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=_writer_init,
                                    initargs=(self.database_url,))
 
     def _replace_broken(self, which: str, broken: ProcessPoolExecutor) -> None:
