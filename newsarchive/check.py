@@ -74,14 +74,19 @@ def _check_database(repo: Repository, result: CheckResult) -> None:
 
 
 def _read_response(fh: Any, offset: int) -> tuple[str, int]:
-    """(target URL, body length) of the WARC response record at `offset`; raises when unreadable."""
+    """(target URL, body length) of the WARC response record at `offset`; raises when unreadable.
+
+    The record's digests are checked: damaged compressed bytes can inflate to garbage without a
+    decompression error, and only the digests (and a missing target URI) tell it apart."""
     from warcio.archiveiterator import ArchiveIterator
 
     fh.seek(offset)
-    for record in ArchiveIterator(fh):
+    for record in ArchiveIterator(fh, check_digests="raise"):
         if record.rec_type != "response":
             raise ValueError(f"a {record.rec_type} record, not a response")
-        url = record.rec_headers.get_header("WARC-Target-URI") or ""
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        if not url:
+            raise ValueError("a record without a target URI")
         return url, len(record.content_stream().read())
     raise ValueError("no record there")
 
