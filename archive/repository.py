@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -132,6 +132,40 @@ class ArticleState:
 class StoreResult:
     outcome: str  # "new", "updated", "unchanged", "duplicate" (same text as another URL of the source)
     article_id: int
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One fetched page's extraction, to be stored (see `Repository.store_article`)."""
+
+    source_id: int
+    fetched_url: str
+    extraction: Extraction
+    pointer: WarcPointer
+    etag: str = ""
+    last_modified: str = ""
+    request_url: str = ""
+    keys: dedup.TextKeys | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a capture's storing needs that no transaction can change (computed once, not per retry)."""
+
+    capture: Capture
+    canonical: str
+    digest: str
+    aliases: frozenset[str]
+
+    @classmethod
+    def of(cls, capture: Capture) -> _Prepared:
+        if capture.fetched_at is None:
+            capture = replace(capture, fetched_at=utcnow())
+        ex = capture.extraction
+        return cls(capture, choose_canonical(capture.fetched_url, ex.canonical_url),
+                   content_hash(ex.title, ex.text),
+                   frozenset(canonicalize(u) for u in (capture.fetched_url, capture.request_url) if u))
 
 
 class Repository:
@@ -263,67 +297,80 @@ class Repository:
         unchanged page. `request_url` is the URL first requested (before redirects): it becomes
         an alias too. `keys` = `dedup.text_keys(extraction.text)` when the caller computed them
         elsewhere (the crawler does, in its extraction workers); otherwise they are computed here."""
-        fetched_at = fetched_at or utcnow()
-        canonical = choose_canonical(fetched_url, extraction.canonical_url)
-        digest = content_hash(extraction.title, extraction.text)
-        aliases = {canonicalize(u) for u in (fetched_url, request_url) if u}
-        return self._write(lambda: self._store(source_id, fetched_url, canonical, extraction, pointer,
-                                               fetched_at, digest, etag, last_modified, set(aliases),
-                                               keys))
+        [result] = self.store_articles([Capture(source_id, fetched_url, extraction, pointer, etag=etag,
+                                                last_modified=last_modified, request_url=request_url,
+                                                keys=keys, fetched_at=fetched_at)])
+        return result
 
-    def _store(self, source_id: int, fetched_url: str, canonical: str, ex: Extraction,
-               pointer: WarcPointer, fetched_at: datetime, digest: str, etag: str,
-               last_modified: str, aliases: set[str], keys: dedup.TextKeys | None = None) -> StoreResult:
-        with self.db.session() as s:
-            conn = s.connection()
-            # FOR UPDATE (PostgreSQL): a concurrent writer of the same article waits, then sees
-            # this transaction's text, so the same change is never stored twice. One statement
-            # finds the article by its canonical URL (preferred) or by one of the aliases.
-            found = conn.execute(_find_stmt(), {"canonical": canonical, "aliases": sorted(aliases)}).all()
-            article_id = next((row.id for row in found if row.canonical_url == canonical),
-                              found[0].id if found else None)
-            same_text = None
-            if article_id is None and ex.word_count >= dedup.MIN_EXACT_WORDS:
-                # The same text under another URL of this source (slug change, print/section
-                # variant): one article, and this URL becomes an alias of it.
-                same_text = conn.scalar(_same_content_stmt(), {"source_id": source_id, "digest": digest})
-            if article_id is None and same_text is None:
-                return self._insert_new(conn, source_id, fetched_url, canonical, ex, pointer, fetched_at,
-                                        digest, etag, last_modified, aliases, keys)
-            # The text and HTML columns are not read: a revisit of an unchanged page compares
-            # hashes only, and a changed page overwrites them.
-            article = s.get(Article, article_id or same_text, options=_NO_BODY)
-            assert article is not None  # locked by the statement that found it
-            if article.source_id != source_id:
-                # Another source owns this URL; never let a page overwrite another site's article.
-                return StoreResult("unchanged", article.id)
-            outcome = "unchanged"
-            if article_id is None and article.canonical_url != canonical:
-                outcome = "duplicate"
-                aliases.add(canonical)
-            # (the same canonical URL found by its text means a concurrent writer created it meanwhile)
-            elif article.content_hash != digest:
-                outcome = "updated"
-            if outcome == "updated":
-                self._apply(article, fetched_url, ex, pointer, fetched_at, digest)
-                article.version += 1
-                article.needs_index = True
-            article.last_seen = fetched_at
-            if outcome != "duplicate":  # validators belong to the URL that was fetched
-                article.etag, article.last_modified_header = etag[:255], last_modified[:64]
-            s.flush()
-            if outcome == "updated":
-                # A plain INSERT: appending to article.revisions would load every earlier one.
-                conn.execute(insert(Revision.__table__), [_revision_row(article.id, ex, pointer, fetched_at, digest)])
-                s.expire(article, ["revisions"])
-            if outcome == "updated" or not article.text_hash:
-                dedup.assign_cluster(s, article, keys)
-            known = set(s.scalars(select(Alias.url).where(Alias.url.in_(aliases))))
-            if aliases - known:
-                conn.execute(insert(Alias.__table__), [{"url": url, "article_id": article.id}
-                                                       for url in sorted(aliases - known)])
-            s.flush()
-            return StoreResult(outcome, article.id)
+    def store_articles(self, captures: Sequence[Capture]) -> list[StoreResult]:
+        """`store_article` for several captures in one transaction: all are stored or none.
+
+        The crawl's writer stores what arrived while it was busy in one go: one commit instead of
+        one per article (a third of the time on SQLite; on PostgreSQL one WAL flush instead of
+        several). Captures are applied in order, so a later one sees what an earlier one stored."""
+        prepared = [_Prepared.of(capture) for capture in captures]
+
+        def write() -> list[StoreResult]:
+            with self.db.session() as s:
+                return [self._store(s, p) for p in prepared]
+        return self._write(write)
+
+    def _store(self, s: Session, prepared: _Prepared) -> StoreResult:
+        capture, canonical, digest = prepared.capture, prepared.canonical, prepared.digest
+        aliases = set(prepared.aliases)  # grows below; a retried transaction starts again from these
+        source_id, fetched_url, ex, pointer, keys = (capture.source_id, capture.fetched_url, capture.extraction,
+                                                     capture.pointer, capture.keys)
+        fetched_at, etag, last_modified = capture.fetched_at, capture.etag, capture.last_modified
+        assert fetched_at is not None  # set by _Prepared.of
+        conn = s.connection()
+        # FOR UPDATE (PostgreSQL): a concurrent writer of the same article waits, then sees
+        # this transaction's text, so the same change is never stored twice. One statement
+        # finds the article by its canonical URL (preferred) or by one of the aliases.
+        found = conn.execute(_find_stmt(), {"canonical": canonical, "aliases": sorted(aliases)}).all()
+        article_id = next((row.id for row in found if row.canonical_url == canonical),
+                          found[0].id if found else None)
+        same_text = None
+        if article_id is None and ex.word_count >= dedup.MIN_EXACT_WORDS:
+            # The same text under another URL of this source (slug change, print/section
+            # variant): one article, and this URL becomes an alias of it.
+            same_text = conn.scalar(_same_content_stmt(), {"source_id": source_id, "digest": digest})
+        if article_id is None and same_text is None:
+            return self._insert_new(conn, source_id, fetched_url, canonical, ex, pointer, fetched_at,
+                                    digest, etag, last_modified, aliases, keys)
+        # The text and HTML columns are not read: a revisit of an unchanged page compares
+        # hashes only, and a changed page overwrites them.
+        article = s.get(Article, article_id or same_text, options=_NO_BODY)
+        assert article is not None  # locked by the statement that found it
+        if article.source_id != source_id:
+            # Another source owns this URL; never let a page overwrite another site's article.
+            return StoreResult("unchanged", article.id)
+        outcome = "unchanged"
+        if article_id is None and article.canonical_url != canonical:
+            outcome = "duplicate"
+            aliases.add(canonical)
+        # (the same canonical URL found by its text means a concurrent writer created it meanwhile)
+        elif article.content_hash != digest:
+            outcome = "updated"
+        if outcome == "updated":
+            self._apply(article, fetched_url, ex, pointer, fetched_at, digest)
+            article.version += 1
+            article.needs_index = True
+        article.last_seen = fetched_at
+        if outcome != "duplicate":  # validators belong to the URL that was fetched
+            article.etag, article.last_modified_header = etag[:255], last_modified[:64]
+        s.flush()
+        if outcome == "updated":
+            # A plain INSERT: appending to article.revisions would load every earlier one.
+            conn.execute(insert(Revision.__table__), [_revision_row(article.id, ex, pointer, fetched_at, digest)])
+            s.expire(article, ["revisions"])
+        if outcome == "updated" or not article.text_hash:
+            dedup.assign_cluster(s, article, keys)
+        known = set(s.scalars(select(Alias.url).where(Alias.url.in_(aliases))))
+        if aliases - known:
+            conn.execute(insert(Alias.__table__), [{"url": url, "article_id": article.id}
+                                                   for url in sorted(aliases - known)])
+        s.flush()
+        return StoreResult(outcome, article.id)
 
     @staticmethod
     def _insert_new(conn: Connection, source_id: int, fetched_url: str, canonical: str, ex: Extraction,

@@ -3,17 +3,15 @@
 Extraction is CPU-bound (5-30 ms per page), so it runs in a process pool and the pipeline
 awaits it: Scrapy's event loop keeps downloading meanwhile. Everything else that is pure CPU
 over the page runs in the worker too: removing the source's learned boilerplate and the
-near-duplicate keys (text hash, MinHash, LSH bands). Storing an article (a dozen SQL statements
-through the ORM, several ms) runs in one writer process, so the event loop spends its time on
-downloads and there is still a single writer per crawl, as before. The WARC record is flushed
-before the database row that points at it is committed, so a crash never leaves a dangling
-pointer.
+near-duplicate keys (text hash, MinHash, LSH bands). Storing runs in one writer process
+(crawler/writer.py), several articles per transaction, so the event loop spends its time on
+downloads and there is still a single writer per crawl. The WARC record is flushed before the
+database row that points at it is committed, so a crash never leaves a dangling pointer.
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -23,23 +21,21 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from archive import dedup
 from archive.boilerplate import BoilerplateModel, learn_and_reclean
-from archive.db import Database, is_transient
+from archive.db import Database
 from archive.extract import Extraction, extract_article
 from archive.extraction.decode import header_charset
-from archive.repository import Repository, StoreResult
+from archive.repository import Capture, Repository
 from archive.warc import WarcStore
 from crawler.forkserver import start_forkserver_ignoring_ctrl_c
 from crawler.items import PageItem
+from crawler.writer import StorageFault, StoreError, StoreQueue, storage_fault, store_batch, writer_init
 from newsarchive.config import Source
 from newsarchive.errors import UserError
 from newsarchive.locks import SourceLock, source_lock
-
-# Errors that no retry will cure: the archive cannot be written until the user acts.
-STORAGE_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT, errno.EIO}
 
 
 @dataclass
@@ -61,48 +57,8 @@ def _extract_job(body: bytes, url: str, body_selector: str, remove_selectors: li
     return ExtractResult(raw, cleaned, dedup.text_keys(cleaned.text))
 
 
-def storage_fault(exc: BaseException) -> str | None:
-    """One line describing why the archive cannot be written, or None for other errors."""
-    if isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror or exc}{where}"
-    if isinstance(exc, OperationalError) and not is_transient(exc):
-        return f"database: {str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc}"
-    if isinstance(exc, UserError):  # e.g. a database from a newer schema, an unreachable server
-        return str(exc)
-    return None
-
-
 class _StorageFaultError(Exception):
     """The writer process could not write the archive."""
-
-
-@dataclass
-class StorageFault:
-    """What the writer process returns when the archive cannot be written (one line)."""
-
-    message: str
-
-
-_WRITER: Repository | None = None  # the writer process's repository
-
-
-def _writer_init(database_url: str) -> None:
-    global _WRITER
-    _WRITER = Repository(Database(database_url, migrate=False))  # the crawl upgraded it already
-
-
-def _store_job(source_id: int, url: str, extraction: Extraction, pointer: Any, etag: str,
-               last_modified: str, request_url: str, keys: dedup.TextKeys | None) -> StoreResult | StorageFault:
-    assert _WRITER is not None
-    try:
-        return _WRITER.store_article(source_id, url, extraction, pointer, etag=etag,
-                                     last_modified=last_modified, request_url=request_url, keys=keys)
-    except (OSError, SQLAlchemyError, UserError) as exc:
-        message = storage_fault(exc)
-        if message is None:
-            raise
-        return StorageFault(message)
 
 
 def worker_context() -> Any:
@@ -150,6 +106,7 @@ class ArchivePipeline:
         self.boilerplate: BoilerplateModel | None = None
         self._learned: frozenset[str] = frozenset()  # the boilerplate model's blocks, for the workers
         self.closing: asyncio.Future[None] | None = None  # set when a storage fault stops the crawl
+        self.store_queue = StoreQueue(lambda captures: self._run_in("writer", store_batch, captures))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -207,7 +164,7 @@ class ArchivePipeline:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=worker_context())
 
     def _new_writer(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=_writer_init,
+        return ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=writer_init,
                                    initargs=(self.database_url,))
 
     def _replace_broken(self, which: str, broken: ProcessPoolExecutor) -> None:
@@ -284,16 +241,19 @@ class ArchivePipeline:
         cleaned, keys = result.cleaned, result.keys
         if self._learned_blocks() is not learned:  # blocks learned while this page was extracted
             cleaned, keys = self.boilerplate.clean(extraction), None  # (keys computed on store)
+        capture = Capture(self.source_id, item.url, cleaned, pointer, etag=_header(item.headers, "ETag"),
+                          last_modified=_header(item.headers, "Last-Modified"), request_url=item.request_url,
+                          keys=keys)
         try:
             # Storing is idempotent: a retry after the writer died finds a committed article
-            # "unchanged" and stores nothing twice.
-            stored = await self._run_in(
-                "writer", _store_job, self.source_id, item.url, cleaned, pointer, _header(item.headers, "ETag"),
-                _header(item.headers, "Last-Modified"), item.request_url, keys)
+            # "unchanged" and stores nothing twice (and a batch in flight was not committed).
+            stored = await self.store_queue.store(capture)
         except BrokenProcessPool:
             raise _StorageFaultError("the database writer process died twice in a row") from None
         if isinstance(stored, StorageFault):
             raise _StorageFaultError(stored.message)
+        if isinstance(stored, StoreError):
+            raise stored
         result_row = stored
         self.boilerplate.observe(result_row.article_id, extraction)
         self._inc({"new": "new_articles", "updated": "updated_articles"}.get(result_row.outcome, "unchanged"))
@@ -307,6 +267,7 @@ class ArchivePipeline:
         return self._learned
 
     def close_spider(self) -> None:
+        self.stats.set_value("newsarchive/store_transactions", self.store_queue.batches)
         for pool in (self.pool, self.writer):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
