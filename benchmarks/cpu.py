@@ -1,7 +1,7 @@
 """CPU time of a process tree by role, sampled from /proc (Linux): where a crawl's CPU goes.
 
 A crawl runs in several processes (the crawl process Scrapy runs in, extraction workers, the
-database writer, two forkservers), and on a small machine they share the cores, so the question
+database writer, the forkserver the crawl process starts from), and on a small machine they share the cores, so the question
 is not only how fast the crawl is but how much CPU each part costs per page. Processes are
 sampled every `interval` seconds while they live (up to that much of each one's CPU time at its
 end is missed, and a process shorter than that may be missed altogether).
@@ -34,13 +34,20 @@ def _cmdline(pid: int) -> str:
 
 
 def _role(pid: int, parents: dict[int, int], commands: dict[int, str]) -> str:
-    """What a descendant of the sampling process is, from its command line and its parent's."""
-    command, parent = commands.get(pid, ""), commands.get(parents.get(pid, 0), "")
+    """What a descendant of the sampling process is, from its command line and its place in the
+    tree: the crawl forkserver (its command line names crawler.preload) forks the crawl process,
+    which forks its workers (crawler/workers.py), and forked processes keep their parent's
+    command line. A worker forkserver (crawler.worker_preload) appears when a worker is replaced."""
+    command = commands.get(pid, "")
     if "crawler.worker_preload" in command:
-        return "worker processes" if "crawler.worker_preload" in parent else "forkservers"
-    if "crawler.preload" in command:
-        return "crawl process" if "crawler.preload" in parent else "forkservers"
-    return "other"
+        return "worker processes" if "crawler.worker_preload" in commands.get(parents.get(pid, 0), "") \
+            else "forkservers"
+    if "crawler.preload" not in command:
+        return "other"
+    depth, ancestor = 0, parents.get(pid, 0)
+    while "crawler.preload" in commands.get(ancestor, ""):
+        depth, ancestor = depth + 1, parents.get(ancestor, 0)
+    return ("forkservers", "crawl process", "worker processes")[min(depth, 2)]
 
 
 class TreeCPU:

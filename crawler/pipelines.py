@@ -12,7 +12,6 @@ database row that points at it is committed, so a crash never leaves a dangling 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -30,9 +29,9 @@ from archive.extract import Extraction, extract_article
 from archive.extraction.decode import header_charset
 from archive.repository import Capture, Repository
 from archive.warc import WarcStore
-from crawler.forkserver import start_forkserver_ignoring_ctrl_c
 from crawler.items import PageItem
-from crawler.writer import StorageFault, StoreError, StoreQueue, storage_fault, store_batch, writer_init
+from crawler.workers import Workers, forked, worker_context
+from crawler.writer import StorageFault, StoreError, StoreQueue, storage_fault, store_batch
 from newsarchive.config import Source
 from newsarchive.errors import UserError
 from newsarchive.locks import SourceLock, source_lock
@@ -61,19 +60,6 @@ class _StorageFaultError(Exception):
     """The writer process could not write the archive."""
 
 
-def worker_context() -> Any:
-    """The multiprocessing context of the worker and writer processes, its forkserver started.
-
-    Workers fork with trafilatura, numpy (MinHash), SQLAlchemy and the language model
-    loaded. The forkserver imports them (≈ 2 s of CPU) in the background: `crawl_here` calls this
-    before Scrapy starts, so that the imports overlap Scrapy's own start-up instead of holding
-    up the first extraction."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["crawler.worker_preload"])
-    start_forkserver_ignoring_ctrl_c()
-    return context
-
-
 def _all_started(pool: ProcessPoolExecutor) -> bool:
     """True when `pool` runs all its worker processes, so that submit() starts none."""
     processes = getattr(pool, "_processes", None)  # CPython's executor: pid -> process
@@ -89,11 +75,10 @@ def _header(headers: list[tuple[str, str]], name: str) -> str:
 
 
 class ArchivePipeline:
-    def __init__(self, workers: int) -> None:
-        self.workers = workers or os.cpu_count() or 1
-        self.pool: ProcessPoolExecutor | None = None
-        self.writer: ProcessPoolExecutor | None = None
-        self.database_url = ""
+    def __init__(self, extract_workers: int) -> None:
+        self.extract_workers = extract_workers or os.cpu_count() or 1
+        self.workers: Workers | None = None
+        self.own_workers = False  # started by this pipeline (not shared by the crawl process)
         self.db: Database | None = None
         self.repo: Repository | None = None
         self.warc: WarcStore | None = None
@@ -156,33 +141,23 @@ class ArchivePipeline:
         spider.articles = self.repo.article_states(self.source_id)
         spider.known = set(spider.articles)
         spider.feed_states = self.repo.feed_states([*self.source.feeds, *self.source.sitemaps])
-        self.database_url = config.database_url
-        self.pool = self._new_pool()
-        self.writer = self._new_writer()
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=worker_context())
-
-    def _new_writer(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=1, mp_context=worker_context(), initializer=writer_init,
-                                   initargs=(self.database_url,))
+        self.workers = forked()
+        if self.workers is None or self.workers.database_url != config.database_url:
+            self.workers = Workers(self.extract_workers, config.database_url, worker_context())
+            self.own_workers = True
 
     def _replace_broken(self, which: str, broken: ProcessPoolExecutor) -> None:
-        """A worker process died (out of memory, a crash in a C extension, a kill): every job
-        in flight on that pool failed. Start a fresh pool once per breakage; concurrent jobs
-        that saw the same broken pool then retry on the new one."""
-        if getattr(self, which) is not broken:
-            return  # another job replaced it already
-        setattr(self, which, self._new_pool() if which == "pool" else self._new_writer())
-        broken.shutdown(wait=False, cancel_futures=True)
-        self._inc("worker_restarts")
-        self.crawler.spider.logger.warning("a %s process died; started a new one",
-                                           "extraction" if which == "pool" else "database writer")
+        assert self.workers is not None
+        if self.workers.replace_broken(which, broken):
+            self._inc("worker_restarts")
+            self.crawler.spider.logger.warning("a %s process died; started a new one",
+                                               "extraction" if which == "pool" else "database writer")
 
     async def _run_in(self, which: str, func: Any, *args: Any) -> Any:
         """func(*args) in the named pool, retried once on a fresh pool if a worker died."""
         for attempt in range(2):
-            pool: ProcessPoolExecutor = getattr(self, which)
+            assert self.workers is not None
+            pool: ProcessPoolExecutor = getattr(self.workers, which)
             try:
                 if _all_started(pool):
                     future = pool.submit(func, *args)
@@ -218,7 +193,7 @@ class ArchivePipeline:
 
     async def _process_item(self, item: PageItem) -> PageItem:
         spider = self.crawler.spider
-        assert self.warc and self.repo and self.pool and self.source
+        assert self.warc and self.repo and self.workers and self.source
         reason = "OK" if item.status == 200 else ""
         pointer = self.warc.write(item.url, item.status, reason, item.headers, item.body,
                                   item.request_headers)
@@ -268,10 +243,9 @@ class ArchivePipeline:
 
     def close_spider(self) -> None:
         self.stats.set_value("newsarchive/store_transactions", self.store_queue.batches)
-        for pool in (self.pool, self.writer):
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-        self.pool = self.writer = None
+        if self.workers is not None and self.own_workers:
+            self.workers.shutdown()
+        self.workers = None
         if self.warc is not None:
             self.warc.close()
             self.warc = None

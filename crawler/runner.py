@@ -7,6 +7,7 @@ call; that keeps the Python API re-entrant (tests, `newsarchive run`, the schedu
 from __future__ import annotations
 
 import multiprocessing
+import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -90,19 +91,24 @@ def crawl_here(config: Config, names: list[str], *, progress: bool = False,
     """Crawl in this process (the reactor can run only once per process)."""
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.pipelines import collect_summary, worker_context
+    from crawler.pipelines import collect_summary
     from crawler.spiders.news import NewsSpider
+    from crawler.workers import fork_workers, stop_forked
 
     sources = config.select_sources(names)
-    worker_context()  # the workers' forkserver imports while Scrapy starts
-    process = CrawlerProcess(scrapy_settings(config, progress=progress, log_level=log_level,
-                                             revisit_all=revisit_all))
-    crawlers = []
-    for source in sources:
-        crawler = process.create_crawler(NewsSpider)
-        crawlers.append((source.name, crawler))
-        process.crawl(crawler, source=source.name, config=str(config.path) if config.path else None)
-    process.start()
+    settings = scrapy_settings(config, progress=progress, log_level=log_level, revisit_all=revisit_all)
+    # Before Scrapy starts any thread: the workers fork from this process, warm (crawler/workers.py).
+    fork_workers(settings.getint("NEWSARCHIVE_EXTRACT_WORKERS") or os.cpu_count() or 1, config.database_url)
+    try:
+        process = CrawlerProcess(settings)
+        crawlers = []
+        for source in sources:
+            crawler = process.create_crawler(NewsSpider)
+            crawlers.append((source.name, crawler))
+            process.crawl(crawler, source=source.name, config=str(config.path) if config.path else None)
+        process.start()
+    finally:
+        stop_forked()
     summaries = []
     failed: list[str] = []
     for name, crawler in crawlers:

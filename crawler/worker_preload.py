@@ -1,4 +1,4 @@
-"""What the extraction and writer processes' forkserver loads once, so each worker starts warm.
+"""What the forkserver of extraction and writer processes started once a crawl runs loads (crawler/workers.py).
 
 A module imported through `set_forkserver_preload` runs in the forkserver before any worker is
 forked from it. Besides the modules, it loads the language identifier's model (py3langid reads

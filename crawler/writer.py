@@ -60,18 +60,21 @@ class StoreError(Exception):
     writer's traceback (exceptions from a database driver do not always survive pickling)."""
 
 
-_WRITER: Repository | None = None  # the writer process's repository
+_DATABASE_URL = ""  # the writer process's database
+_WRITER: Repository | None = None  # ... opened at its first batch, once the crawl has upgraded it
 
 
 def writer_init(database_url: str) -> None:
-    global _WRITER
-    _WRITER = Repository(Database(database_url, migrate=False))  # the crawl upgraded it already
+    global _DATABASE_URL
+    _DATABASE_URL = database_url
 
 
 def store_batch(captures: list[Capture]) -> list[StoreResult | StorageFault | StoreError]:
     """Store captures in one transaction; one result per capture, in order (runs in the writer)."""
-    assert _WRITER is not None
+    global _WRITER
     try:
+        if _WRITER is None:
+            _WRITER = Repository(Database(_DATABASE_URL, migrate=False))  # the crawl upgraded it
         return _WRITER.store_articles(captures)
     except Exception as exc:  # noqa: BLE001 - storage faults end the crawl; anything else is one article's
         message = storage_fault(exc)

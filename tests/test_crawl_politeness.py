@@ -152,8 +152,10 @@ def test_a_site_that_goes_down_during_the_run_stops_its_source(tmp_path: Path) -
 
 
 def _pipeline_workers() -> list[int]:
-    """Pids of the crawl's extraction workers and database writer: processes forked from the
-    pipeline's forkserver (whose command line names the modules it preloads), not that server."""
+    """Pids of the crawl's extraction workers and database writer: the processes the crawl
+    process forked (crawler/workers.py). The crawl process is the child of the crawl forkserver
+    (whose command line names the modules it preloads); every process forked from either keeps
+    that command line, so they are told apart by their place in the tree."""
     import os
 
     def cmdline(pid: str) -> str:
@@ -170,10 +172,11 @@ def _pipeline_workers() -> list[int]:
         except (OSError, IndexError):
             return ""
 
-    marker = "crawler.worker_preload"
-    servers = {pid for pid in os.listdir("/proc") if pid.isdigit() and "forkserver" in cmdline(pid)
-               and marker in cmdline(pid)}
-    return [int(pid) for pid in os.listdir("/proc") if pid.isdigit() and parent(pid) in servers]
+    me = str(os.getpid())
+    pids = [pid for pid in os.listdir("/proc") if pid.isdigit()]
+    servers = {pid for pid in pids if parent(pid) == me and "crawler.preload" in cmdline(pid)}
+    crawls = {pid for pid in pids if parent(pid) in servers}
+    return [int(pid) for pid in pids if parent(pid) in crawls and "crawler.worker_preload" not in cmdline(pid)]
 
 
 def test_killed_worker_processes_are_replaced_and_nothing_is_lost(tmp_path: Path) -> None:
@@ -191,8 +194,7 @@ def test_killed_worker_processes_are_replaced_and_nothing_is_lost(tmp_path: Path
         crawl = threading.Thread(target=lambda: done.append(api.crawl(config)))
         crawl.start()
         deadline = time.monotonic() + 60
-        # Workers start on demand, after the forkserver has imported trafilatura: wait until the
-        # two extraction workers and the writer are all there, with work in flight.
+        # Wait until the two extraction workers and the writer are there, with work in flight.
         while (len(site.article_hits()) < 12 or len(_pipeline_workers()) < 3) and time.monotonic() < deadline:
             time.sleep(0.05)
         victims = _pipeline_workers()
