@@ -12,11 +12,14 @@ model learns it), the comments and lists differ from page to page.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import random
+from datetime import datetime
+from typing import Any
 
-from sites.newssite import NewsSite, SiteArticle
+from sites.newssite import NewsSite, SiteArticle, _http_date
 
 SECTIONS = ["World", "Politics", "Business", "Technology", "Science", "Health", "Sport", "Culture",
             "Opinion", "Climate", "Travel", "Education"]
@@ -44,6 +47,7 @@ class RealisticNewsSite(NewsSite):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._rendered: dict[int, bytes] = {}
+        self._etags: dict[int, str] = {}  # id of a prerendered page -> its ETag (computed once)
         self._head = _chrome_head()
         menu = "".join(f'<li class="menu"><a href="/{s.lower()}/">{s}</a><ul>'
                        + _links(s.lower(), [f"{s} {topic}" for topic in ("news", "analysis", "live", "video",
@@ -60,12 +64,34 @@ class RealisticNewsSite(NewsSite):
         self._footer = ("<footer><ul>" + _links("about", [f"Footer link {i}" for i in range(60)])
                         + "</ul><p>© The Test Gazette. All rights reserved. Registered in England.</p></footer>")
 
+    def __enter__(self) -> RealisticNewsSite:
+        from fastserve import FastServing  # (benchmarks/ is on sys.path, as sites/ is)
+
+        self._serving = FastServing(self)
+        self._serving.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.sitemap_gate.set()
+        self._serving.stop()
+
     def prerender(self) -> None:
         """Render every page now (once the server's address is known), so that serving a page
         costs the benchmark's process a socket write, as a real site's server on another machine
         would, not a page build on the cores the crawl is measured on."""
         self._rendered = {}  # earlier renders carry an earlier address
         self._rendered = {a.number: self.article_html(a) for a in self.articles.values()}
+        self._etags = {id(body): '"' + hashlib.sha1(body).hexdigest()[:16] + '"' for body in self._rendered.values()}
+
+    def _conditional(self, handler: Any, body: bytes, content_type: str,
+                     modified: datetime) -> tuple[int, dict[str, str], bytes]:
+        etag = self._etags.get(id(body))
+        if etag is None:  # not a prerendered page: the fixture's own way
+            return super()._conditional(handler, body, content_type, modified)
+        headers = {"Content-Type": content_type, "ETag": etag, "Last-Modified": _http_date(modified)}
+        if handler.headers.get("If-None-Match") == etag:
+            return 304, {"ETag": etag}, b""
+        return 200, headers, body
 
     def article_html(self, a: SiteArticle) -> bytes:
         rendered = self._rendered.get(a.number)

@@ -91,7 +91,9 @@ class ArchivePipeline:
         self.boilerplate: BoilerplateModel | None = None
         self._learned: frozenset[str] = frozenset()  # the boilerplate model's blocks, for the workers
         self.closing: asyncio.Future[None] | None = None  # set when a storage fault stops the crawl
-        self.store_queue = StoreQueue(lambda captures: self._run_in("writer", store_batch, captures))
+        self.extracting = 0  # pages in the extraction pool: articles on their way to the writer
+        self.store_queue = StoreQueue(lambda captures: self._run_in("writer", store_batch, captures),
+                                      more_coming=lambda: self.extracting > 0)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -198,6 +200,7 @@ class ArchivePipeline:
         pointer = self.warc.write(item.url, item.status, reason, item.headers, item.body,
                                   item.request_headers)
         learned = self._learned_blocks()
+        self.extracting += 1
         try:
             result: ExtractResult = await self._run_in(
                 "pool", _extract_job, item.body, item.url, self.source.body_selector,
@@ -206,6 +209,8 @@ class ArchivePipeline:
         except Exception as exc:  # noqa: BLE001 - a page that kills its worker twice must not stop the crawl
             failed = Extraction(ok=False, reason=f"extraction crashed: {type(exc).__name__}")
             result = ExtractResult(failed, failed, None)
+        finally:
+            self.extracting -= 1
         extraction = result.raw
         if not extraction.ok:
             self.repo.record_page(self.source_id, item.url, item.status, extraction.reason, pointer)

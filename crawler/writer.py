@@ -5,7 +5,8 @@ and there is still a single writer per crawl. Articles arrive faster than one at
 the writer stores one batch, the next pages' extractions finish. `StoreQueue` hands the writer
 what arrived within LINGER seconds (or while it was busy) in one transaction (group commit): with
 a crawl at full speed that is 10-15 articles, one commit and one hand-off between processes
-instead of 10-15; with a slow trickle it is one article, stored LINGER seconds later.
+instead of 10-15. It lingers only while more articles are on their way (pages in extraction):
+the last article of a crawl, or each one of a slow crawl, is stored at once.
 
 A batch is stored whole or not at all. When one article of a batch fails for a reason of its own
 (not the archive's storage), the writer stores the batch again one by one, so the others are kept
@@ -29,11 +30,13 @@ from newsarchive.errors import UserError
 # Errors that no retry will cure: the archive cannot be written until the user acts.
 STORAGE_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT, errno.EIO}
 MAX_BATCH = 32  # articles per transaction at most: a batch holds SQLite's write lock ~2 ms each
-# Seconds the writer waits for more articles when fewer than MAX_BATCH wait. Extraction, not the
+# Seconds the writer waits for more articles when fewer than MAX_BATCH wait and more are on their
+# way. Extraction, not the
 # writer, sets a crawl's pace, so without it the writer is idle when each article arrives and
 # stores them one by one; at 60-70 articles/s, 0.2 s gathers 10-15 (docs/scaling.md: writer
 # 2.4 -> 1.4 ms per article, the crawl process 5.2 -> 4.4). An article waits at most this long.
 LINGER = 0.2
+_LINGER_STEP = 0.02  # how often a lingering queue checks whether more are still on their way
 
 
 def storage_fault(exc: BaseException) -> str | None:
@@ -94,10 +97,12 @@ class StoreQueue:
     drain task sends whatever is waiting to the writer, up to MAX_BATCH at a time."""
 
     def __init__(self, run: Callable[[list[Capture]], Awaitable[list[Result]]],
-                 max_batch: int = MAX_BATCH, linger: float = LINGER) -> None:
+                 max_batch: int = MAX_BATCH, linger: float = LINGER,
+                 more_coming: Callable[[], bool] = lambda: True) -> None:
         self._run = run
         self._max_batch = max_batch
         self._linger = linger
+        self._more_coming = more_coming
         self._waiting: list[tuple[Capture, asyncio.Future[Result]]] = []
         self._drain_task: asyncio.Task[None] | None = None
         self.batches = 0  # transactions sent, for the crawl's stats
@@ -112,8 +117,7 @@ class StoreQueue:
 
     async def _drain(self) -> None:
         while self._waiting:
-            if len(self._waiting) < self._max_batch and self._linger:
-                await asyncio.sleep(self._linger)
+            await self._gather()
             batch, self._waiting = self._waiting[:self._max_batch], self._waiting[self._max_batch:]
             self.batches += 1
             try:
@@ -130,6 +134,15 @@ class StoreQueue:
             for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():  # (an item cancelled meanwhile)
                     future.set_result(result)
+
+    async def _gather(self) -> None:
+        """Wait up to `linger` seconds for a full batch while more captures are on their way."""
+        deadline = asyncio.get_running_loop().time() + self._linger
+        while len(self._waiting) < self._max_batch and self._more_coming():
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, _LINGER_STEP))
 
     def _drained(self, task: asyncio.Task[None]) -> None:
         """The drain task was cancelled (the crawl is closing), even before it ran: nothing may

@@ -164,20 +164,36 @@ def test_store_queue_sends_what_waits_while_the_writer_is_busy() -> None:
     asyncio.run(main())
 
 
-def test_store_queue_lingers_for_a_fuller_batch() -> None:
+def test_store_queue_lingers_for_a_fuller_batch_only_while_more_are_coming() -> None:
     sent: list[int] = []
+    coming = [True]  # pages still in extraction
 
     async def run(batch: list[Capture]) -> list[object]:
         sent.append(len(batch))
         return [None] * len(batch)
 
+    def capture() -> Capture:
+        return Capture(1, "u", page(["x"]), WarcPointer("x", 0, 1))
+
     async def main() -> None:
-        queue = StoreQueue(run, max_batch=4, linger=0.5)
-        stores = [asyncio.ensure_future(queue.store(Capture(1, "u", page(["x"]), WarcPointer("x", 0, 1))))]
+        loop = asyncio.get_running_loop()
+        queue = StoreQueue(run, max_batch=4, linger=0.5, more_coming=lambda: coming[0])
+        stores = [asyncio.ensure_future(queue.store(capture()))]
         for _ in range(5):  # five more trickle in while the first waits
             await asyncio.sleep(0.002)
-            stores.append(asyncio.ensure_future(queue.store(Capture(1, "u", page(["x"]), WarcPointer("x", 0, 1)))))
+            stores.append(asyncio.ensure_future(queue.store(capture())))
         await asyncio.gather(*stores)
         assert sent == [4, 2]  # a full batch at once, then the rest after lingering
+        coming[0] = False  # nothing more on its way: the last article is not kept waiting
+        started = loop.time()
+        await queue.store(capture())
+        assert sent == [4, 2, 1] and loop.time() - started < 0.25
+        coming[0] = True  # a lingering batch goes as soon as nothing more is coming
+        late = asyncio.ensure_future(queue.store(capture()))
+        await asyncio.sleep(0.05)
+        started = loop.time()
+        coming[0] = False
+        await late
+        assert sent == [4, 2, 1, 1] and loop.time() - started < 0.25
 
     asyncio.run(main())
