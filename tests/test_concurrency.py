@@ -17,8 +17,8 @@ from sqlalchemy.exc import OperationalError
 from archive.db import Database, DatabaseError, retrying
 from archive.extract import Extraction
 from archive.models import Alias, Article, Revision
-from archive.repository import Repository
-from archive.warc import WarcStore, read_capture
+from archive.repository import Capture, Repository
+from archive.warc import WarcPointer, WarcStore, read_capture
 
 ARTICLES = 30
 # fork: the children start at once with everything imported. They leave with os._exit so that
@@ -89,6 +89,48 @@ def test_two_processes_storing_the_same_articles_create_no_duplicates(db_url: st
             assert s.scalar(select(func.count()).select_from(Revision)) == ARTICLES
             assert s.scalar(select(func.count(func.distinct(Alias.url)))) == \
                 s.scalar(select(func.count()).select_from(Alias)) == ARTICLES
+    finally:
+        db.close()
+
+
+def store_batches(db_url: str, start: object, results: object, tag: str, reverse: bool) -> None:
+    """The crawl's writer in miniature: the same articles in batches of 10, one transaction each."""
+    db = Database(db_url)
+    repo = Repository(db)
+    source_id = repo.ensure_source("gazette")
+    start.wait(30)  # type: ignore[attr-defined]
+    numbers = list(range(ARTICLES))[::-1] if reverse else list(range(ARTICLES))
+    for first in range(0, ARTICLES, 10):
+        batch = numbers[first:first + 10]
+        captures = [Capture(source_id, article(n)[0], article(n)[1], WarcPointer(f"{tag}.warc.gz", n, 1))
+                    for n in batch]
+        for n, result in zip(batch, repo.store_articles(captures), strict=True):
+            results.put((tag, n, result.outcome))  # type: ignore[attr-defined]
+    db.close()
+
+
+def test_two_writers_storing_the_same_batches_in_opposite_orders_create_no_duplicates(
+        db_url: str) -> None:
+    """Batches lock several articles each: two writers taking them in opposite orders can
+    deadlock on PostgreSQL or collide on a unique URL; the transaction is retried, not lost."""
+    Database(db_url).close()
+    start, results = CTX.Event(), CTX.Queue()
+    writers = [CTX.Process(target=child, args=(store_batches, db_url, start, results, tag, tag == "two"))
+               for tag in ("one", "two")]
+    for w in writers:
+        w.start()
+    start.set()
+    outcomes = [results.get(timeout=120) for _ in range(2 * ARTICLES)]
+    for w in writers:
+        w.join(60)
+        assert w.exitcode == 0
+    assert sorted(n for _tag, n, outcome in outcomes if outcome == "new") == list(range(ARTICLES))
+    assert {o for *_, o in outcomes} <= {"new", "unchanged"}
+    db = Database(db_url)
+    try:
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Article)) == ARTICLES
+            assert s.scalar(select(func.count()).select_from(Revision)) == ARTICLES
     finally:
         db.close()
 
