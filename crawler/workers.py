@@ -70,32 +70,28 @@ def fork_workers(extract_workers: int, database_url: str) -> Workers | None:
     its own from a forkserver). Ctrl-C is left to this process: its workers ignore it, as the
     forkserver's do, so that the pages in flight still get extracted and stored."""
     global _FORKED
-    if threading.active_count() > 1 or not hasattr(os, "fork"):
+    # With "fork", a pool forks its processes at its first submit, just before it starts the
+    # thread that manages them; a second pool would then fork a process running that thread.
+    # So both fork first, through CPython's `ProcessPoolExecutor._launch_processes` (there since
+    # 3.9; were it gone, the forkserver serves instead).
+    if (threading.active_count() > 1 or not hasattr(os, "fork")
+            or not hasattr(ProcessPoolExecutor, "_launch_processes")):
         return None
-    context = multiprocessing.get_context("fork")
-    workers = Workers(extract_workers, database_url, context)
+    workers = Workers(extract_workers, database_url, multiprocessing.get_context("fork"))
     saved = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        # With "fork", a pool forks its processes at its first submit, just before it starts the
-        # thread that manages them; a second pool would then fork a process running that thread.
-        # So both fork now (CPython's ProcessPoolExecutor has done so in `_launch_processes`
-        # since 3.9; without it, this falls back to the forkserver).
-        launched = True
         for pool in (workers.pool, workers.writer):
-            launch = getattr(pool, "_launch_processes", None)
-            launched = launched and launch is not None
-            if launched:
-                try:
-                    launch()
-                except OSError:  # out of memory or processes: a forkserver may still manage
-                    launched = False
+            pool._launch_processes()  # type: ignore[attr-defined]
+    except BaseException:  # e.g. out of memory: no idle worker may outlive (and hang) this process
+        for pool in (workers.pool, workers.writer):
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+                process.join()
+        raise
     finally:
         signal.signal(signal.SIGINT, saved)
     for pool in (workers.pool, workers.writer):  # now their managing threads (shutdown needs them)
         pool.submit(int)
-    if not launched:
-        workers.shutdown()
-        return None
     _FORKED = workers
     return workers
 
