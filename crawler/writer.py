@@ -4,8 +4,8 @@ Storing runs in its own process so that the crawl's event loop spends its time o
 and there is still a single writer per crawl. Articles arrive faster than one at a time: while
 the writer stores one batch, the next pages' extractions finish. `StoreQueue` hands the writer
 what arrived within LINGER seconds (or while it was busy) in one transaction (group commit): with
-a crawl at full speed that is 10-15 articles, one commit and one hand-off between processes
-instead of 10-15. It lingers only while more articles are on their way (pages in extraction):
+a crawl at full speed that is 10-20 articles, one commit and one hand-off between processes
+instead of 10-20. It lingers only while more articles are on their way (pages in extraction):
 the last article of a crawl, or each one of a slow crawl, is stored at once.
 
 A batch is stored whole or not at all. When one article of a batch fails for a reason of its own
@@ -30,11 +30,11 @@ from newsarchive.errors import UserError
 # Errors that no retry will cure: the archive cannot be written until the user acts.
 STORAGE_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT, errno.EIO}
 MAX_BATCH = 32  # articles per transaction at most: a batch holds SQLite's write lock ~2 ms each
-# Seconds the writer waits for more articles when fewer than MAX_BATCH wait and more are on their
-# way. Extraction, not the
-# writer, sets a crawl's pace, so without it the writer is idle when each article arrives and
-# stores them one by one; at 60-70 articles/s, 0.2 s gathers 10-15 (docs/scaling.md: writer
-# 2.4 -> 1.4 ms per article, the crawl process 5.2 -> 4.4). An article waits at most this long.
+# Seconds the writer waits for more articles when fewer than MAX_BATCH wait and more are on
+# their way. Extraction, not the writer, sets a crawl's pace, so without it the writer is idle
+# when each article arrives and stores them one by one; at 60-70 articles/s, 0.2 s gathers 10-20
+# (a 2,000-page crawl: 113 transactions). docs/scaling.md: writer 2.4 -> 1.4 ms per article, the
+# crawl process 5.2 -> 4.4. An article waits at most this long.
 LINGER = 0.2
 _LINGER_STEP = 0.02  # how often a lingering queue checks whether more are still on their way
 
