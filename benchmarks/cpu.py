@@ -1,8 +1,9 @@
 """CPU time of a process tree by role, sampled from /proc (Linux): where a crawl's CPU goes.
 
 A crawl runs in several processes (the crawl process Scrapy runs in, extraction workers, the
-database writer, the forkserver the crawl process starts from), and on a small machine they share the cores, so the question
-is not only how fast the crawl is but how much CPU each part costs per page. Processes are
+database writer, the forkserver the crawl process starts from), and on a small machine they
+share the cores, so the question is not only how fast the crawl is but how much CPU each part
+costs per page. Processes are
 sampled every `interval` seconds while they live (up to that much of each one's CPU time at its
 end is missed, and a process shorter than that may be missed altogether).
 """

@@ -12,7 +12,6 @@ database row that points at it is committed, so a crash never leaves a dangling 
 from __future__ import annotations
 
 import asyncio
-import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -76,7 +75,7 @@ def _header(headers: list[tuple[str, str]], name: str) -> str:
 
 class ArchivePipeline:
     def __init__(self, extract_workers: int) -> None:
-        self.extract_workers = extract_workers or os.cpu_count() or 1
+        self.extract_workers = extract_workers  # 0: one per CPU
         self.workers: Workers | None = None
         self.own_workers = False  # started by this pipeline (not shared by the crawl process)
         self.db: Database | None = None

@@ -7,7 +7,6 @@ call; that keeps the Python API re-entrant (tests, `newsarchive run`, the schedu
 from __future__ import annotations
 
 import multiprocessing
-import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -98,7 +97,7 @@ def crawl_here(config: Config, names: list[str], *, progress: bool = False,
     sources = config.select_sources(names)
     settings = scrapy_settings(config, progress=progress, log_level=log_level, revisit_all=revisit_all)
     # Before Scrapy starts any thread: the workers fork from this process, warm (crawler/workers.py).
-    fork_workers(settings.getint("NEWSARCHIVE_EXTRACT_WORKERS") or os.cpu_count() or 1, config.database_url)
+    fork_workers(settings.getint("NEWSARCHIVE_EXTRACT_WORKERS"), config.database_url)
     try:
         process = CrawlerProcess(settings)
         crawlers = []

@@ -1,4 +1,6 @@
-"""What the forkserver of extraction and writer processes started once a crawl runs loads (crawler/workers.py).
+"""What extraction and writer processes start with (crawler/workers.py): the crawl process
+forks them with it (crawler.preload imports this), and so does the forkserver for those started
+once a crawl runs.
 
 A module imported through `set_forkserver_preload` runs in the forkserver before any worker is
 forked from it. Besides the modules, it loads the language identifier's model (py3langid reads

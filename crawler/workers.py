@@ -38,7 +38,7 @@ class Workers:
     """An extraction pool of `extract_workers` processes and a one-process database writer."""
 
     def __init__(self, extract_workers: int, database_url: str, context: Any) -> None:
-        self.extract_workers = extract_workers
+        self.extract_workers = extract_workers or os.cpu_count() or 1  # 0: one per CPU
         self.database_url = database_url
         self.pool = self._new("pool", context)
         self.writer = self._new("writer", context)

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,18 +68,25 @@ def child(target, *args: object) -> None:
         os._exit(code)
 
 
-def test_two_processes_storing_the_same_articles_create_no_duplicates(db_url: str, tmp_path: Path) -> None:
+def two_writers(db_url: str, job: Callable[[object, object, str], tuple]) -> list[tuple[str, int, str]]:
+    """Run job(start, results, tag) -> (target, *args) in two processes ("one", "two") released
+    together; the (tag, article number, outcome) of every article each stored."""
     Database(db_url).close()  # schema first, as `newsarchive crawl` does before starting crawlers
     start, results = CTX.Event(), CTX.Queue()
-    workers = [CTX.Process(target=child, args=(store_all, db_url, str(tmp_path / "warc"), start, results, tag))
-               for tag in ("one", "two")]
-    for w in workers:
+    writers = [CTX.Process(target=child, args=job(start, results, tag)) for tag in ("one", "two")]
+    for w in writers:
         w.start()
     start.set()
     outcomes = [results.get(timeout=120) for _ in range(2 * ARTICLES)]
-    for w in workers:
+    for w in writers:
         w.join(60)
         assert w.exitcode == 0
+    return outcomes
+
+
+def test_two_processes_storing_the_same_articles_create_no_duplicates(db_url: str, tmp_path: Path) -> None:
+    outcomes = two_writers(db_url, lambda start, results, tag: (
+        store_all, db_url, str(tmp_path / "warc"), start, results, tag))
     new = sorted(n for _tag, n, outcome in outcomes if outcome == "new")
     assert new == list(range(ARTICLES))  # each article created exactly once
     assert {o for *_, o in outcomes} <= {"new", "unchanged"}
@@ -113,17 +121,8 @@ def test_two_writers_storing_the_same_batches_in_opposite_orders_create_no_dupli
         db_url: str) -> None:
     """Batches lock several articles each: two writers taking them in opposite orders can
     deadlock on PostgreSQL or collide on a unique URL; the transaction is retried, not lost."""
-    Database(db_url).close()
-    start, results = CTX.Event(), CTX.Queue()
-    writers = [CTX.Process(target=child, args=(store_batches, db_url, start, results, tag, tag == "two"))
-               for tag in ("one", "two")]
-    for w in writers:
-        w.start()
-    start.set()
-    outcomes = [results.get(timeout=120) for _ in range(2 * ARTICLES)]
-    for w in writers:
-        w.join(60)
-        assert w.exitcode == 0
+    outcomes = two_writers(db_url, lambda start, results, tag: (
+        store_batches, db_url, start, results, tag, tag == "two"))
     assert sorted(n for _tag, n, outcome in outcomes if outcome == "new") == list(range(ARTICLES))
     assert {o for *_, o in outcomes} <= {"new", "unchanged"}
     db = Database(db_url)
